@@ -255,6 +255,25 @@ struct saker_counters {
   __u64 procexit_sent;              // counted under SAKER_CAT_PROCESS too
 };
 
+// saker_blob.param: which parameter a blob fills. A blob read from a
+// syscall argument uses that argument's index (0..5); data the probe finds
+// elsewhere (the kernel socket, the new program's mm) uses the slots below.
+// Append only.
+enum saker_blob_param {
+  SAKER_PARAM_ARG0 = 0,
+  SAKER_PARAM_ARG5 = 5,
+  SAKER_PARAM_TUPLE = 8,        // TUPLE (+ STR for AF_UNIX) of the fd's socket
+  SAKER_PARAM_EXEPATH = 9,      // STR: path of mm->exe_file (execve success)
+  SAKER_PARAM_ARGV = 10,        // STRLIST: argv from mm->arg_start
+  SAKER_PARAM_ENV = 11,         // STRLIST: environment from mm->env_start
+  SAKER_PARAM_CWD = 12,         // STR: fs->pwd
+  SAKER_PARAM_CGROUP = 13,      // STR: cgroup v2 path of the task
+  SAKER_PARAM_EXEC_INFO = 14,   // EXEC: struct saker_exec_info
+  SAKER_PARAM_CAP_INHERITABLE = 15,  // U64 from the task's creds (capset)
+  SAKER_PARAM_CAP_PERMITTED = 16,
+  SAKER_PARAM_CAP_EFFECTIVE = 17,
+};
+
 #if defined(__cplusplus)
 static_assert(sizeof(struct saker_event_header) == 88, "header is 11 words");
 static_assert(offsetof(struct saker_event_header, ts_ns) == 8, "");
