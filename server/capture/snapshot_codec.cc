@@ -47,7 +47,6 @@ void EncodeStrings(const std::vector<std::string>& v, Encoder* e) {
 absl::Status DecodeStrings(Decoder* d, std::vector<std::string>* v) {
   size_t n = 0;
   SAKER_ASSIGN_OR_RETURN(n, d->Count(1));
-  v->reserve(n);
   for (size_t i = 0; i < n; ++i) {
     absl::string_view s;
     SAKER_ASSIGN_OR_RETURN(s, d->Bytes());
@@ -203,16 +202,14 @@ absl::Status DecodeProcess(Decoder* d, ProcessInfo* p) {
   size_t n = 0;
   // A thread takes at least 11 bytes, an fd at least 5.
   SAKER_ASSIGN_OR_RETURN(n, d->Count(11));
-  p->threads.resize(n);
-  for (ThreadInfo& t : p->threads) {
-    if (absl::Status st = DecodeThread(d, &t); !st.ok()) {
+  for (size_t i = 0; i < n; ++i) {  // grows with the input actually decoded
+    if (absl::Status st = DecodeThread(d, &p->threads.emplace_back()); !st.ok()) {
       return st;
     }
   }
   SAKER_ASSIGN_OR_RETURN(n, d->Count(5));
-  p->fds.resize(n);
-  for (FdInfo& f : p->fds) {
-    if (absl::Status st = DecodeFd(d, &f); !st.ok()) {
+  for (size_t i = 0; i < n; ++i) {
+    if (absl::Status st = DecodeFd(d, &p->fds.emplace_back()); !st.ok()) {
       return st;
     }
   }
@@ -243,11 +240,10 @@ absl::Status DecodeSnapshot(absl::string_view in, ProcSnapshot* out) {
   }
   SAKER_ASSIGN_OR_RETURN(out->taken_at_ns, d.Varint());
   size_t n = 0;
-  // A process takes at least 36 bytes (24 one-byte varints, 12 empty lists).
-  SAKER_ASSIGN_OR_RETURN(n, d.Count(36));
-  out->processes.resize(n);
+  // A process takes at least 28 bytes (one byte per field and list count).
+  SAKER_ASSIGN_OR_RETURN(n, d.Count(28));
   for (size_t i = 0; i < n; ++i) {
-    if (absl::Status st = DecodeProcess(&d, &out->processes[i]); !st.ok()) {
+    if (absl::Status st = DecodeProcess(&d, &out->processes.emplace_back()); !st.ok()) {
       return absl::DataLossError(absl::StrCat("snapshot process ", i, ": ", st.message()));
     }
   }

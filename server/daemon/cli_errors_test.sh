@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Bad command lines and bad capture files get clear errors and exit codes.
+set -euo pipefail
+sakerd="$1"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+expect_error() {  # expect_error CODE PATTERN ARGS...
+  local code=$1 pattern=$2
+  shift 2
+  set +e
+  "$sakerd" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  set -e
+  [[ $rc -eq $code ]] || fail "sakerd $* exited $rc, expected $code: $(cat "$tmp/err")"
+  grep -q -- "$pattern" "$tmp/err" || fail "sakerd $*: stderr lacks '$pattern': $(cat "$tmp/err")"
+}
+
+expect_error 2 'unknown command "bogus"' bogus
+expect_error 2 'unknown flag --bogus' capture --bogus
+expect_error 2 '--duration expects a number of seconds' capture --duration soon
+expect_error 2 'replay takes one capture file' replay
+expect_error 1 'missing.scap' replay "$tmp/missing.scap"
+printf 'not a capture file at all, just text\n' >"$tmp/garbage.scap"
+expect_error 1 'garbage.scap' replay "$tmp/garbage.scap"
+echo PASS
