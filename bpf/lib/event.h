@@ -162,14 +162,14 @@ static __always_inline __u32 scratch__room(__u32 doff) {
 
 // Appends a blob of `type` for `param`: a binary read of `want` bytes capped
 // to `cap`, or (how = *_STR) a NUL-terminated string of at most `cap` bytes.
-static __always_inline void event__push(struct event *e, __u16 param, __u16 type,
-                                        const void *src, __u32 want, __u32 cap, __u32 how) {
+static __always_inline void event__push_flags(struct event *e, __u16 param, __u16 type,
+                                              const void *src, __u32 want, __u32 cap,
+                                              __u32 how, __u16 bflags) {
   if (e->off > SAKER_MAX_EVENT_SIZE - sizeof(struct saker_blob)) {
     e->flags |= SAKER_EVENT_OVERSIZE | SAKER_EVENT_TRUNCATED;
     return;
   }
   int is_str = how == READ_USER_STR || how == READ_KERNEL_STR;
-  __u16 bflags = 0;
   // Strings get one byte more than the cap for the NUL the helper writes.
   __u32 ask = is_str ? cap + 1 : (want < cap ? want : cap);
   __u32 doff = e->off + sizeof(struct saker_blob);
@@ -218,6 +218,11 @@ static __always_inline void event__push(struct event *e, __u16 param, __u16 type
   b->flags = bflags;
   e->off = (doff + len + 7) & ~7u;
   e->nblobs++;
+}
+
+static __always_inline void event__push(struct event *e, __u16 param, __u16 type,
+                                        const void *src, __u32 want, __u32 cap, __u32 how) {
+  event__push_flags(e, param, type, src, want, cap, how, 0);
 }
 
 static __always_inline void event__push_user_str(struct event *e, __u16 param, __u64 uptr,

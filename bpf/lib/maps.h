@@ -58,11 +58,16 @@ struct {
 
 // Paths are assembled here (from dentries or kernfs nodes) before becoming a
 // blob: the walk goes leaf to root, the text is written root to leaf.
-#define SAKER_PATH_DEPTH 48
+#define SAKER_PATH_DEPTH 32  // a power of two: indexes are masked
 #define SAKER_NAME_MAX 256
 struct saker_pathbuf {
   __u8 buf[SAKER_MAX_PATH + SAKER_NAME_MAX + 8];
   __u64 names[SAKER_PATH_DEPTH];
+  // Loop state lives here, not in registers: values loaded from a map are
+  // unknown to the verifier, so loop iterations reach equal states and get
+  // pruned instead of multiplying with every branch.
+  __u32 n;
+  __u32 off;
 };
 
 struct {

@@ -78,4 +78,12 @@ absl::Status DecodeBlockHeader(const uint8_t in[kBlockHeaderSize], BlockHeader* 
 
 uint32_t Crc32(const void* data, size_t len);
 
+// Fuzzer builds (the libFuzzer convention, see FORMAT.md) skip checksum
+// checks so mutations reach the parsers behind them.
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+constexpr bool kVerifyChecksums = false;
+#else
+constexpr bool kVerifyChecksums = true;
+#endif
+
 }  // namespace saker::capture

@@ -40,7 +40,6 @@ absl::Status LibbpfError(int err, absl::string_view what) {
     case ENOMEM:
       return absl::ResourceExhaustedError(msg);
     case EOPNOTSUPP:
-    case ENOTSUP:
     case ENOSYS:
       return absl::UnimplementedError(msg);
     default:

@@ -15,6 +15,7 @@
 // vmlinux.h has been included by the probe before this header.
 #else
 #include <linux/types.h>
+#include <stddef.h>  // offsetof, for the static_asserts below
 #endif
 
 #define SAKER_WIRE_VERSION 1
