@@ -173,13 +173,9 @@ absl::Status Driver::Impl::Configure(const DriverOptions& o, bool procexit) {
   if (int err = bpf_map__set_max_entries(outer, ncpus); err != 0) {
     return LibbpfError(err, "sizing the ring buffer array");
   }
-  bpf_map* inner = bpf_map__inner_map(outer);
-  if (inner == nullptr) {
-    return absl::InternalError("the probe's `rings` map has no inner map template");
-  }
-  if (int err = bpf_map__set_max_entries(inner, o.ring_bytes_per_cpu); err != 0) {
-    return LibbpfError(err, "sizing the ring buffer template");
-  }
+  // The inner template keeps the probe's size: the kernel accepts inner
+  // ring buffers of any size (it compares type, key, value and flags only),
+  // and libbpf 1.1 cannot resize an inner template (it has no owning object).
   // Handlers are reached by tail call from the dispatcher, never attached.
   bpf_program* prog;
   bpf_object__for_each_program(prog, skel->obj) {
