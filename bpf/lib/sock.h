@@ -13,12 +13,15 @@ static __always_inline void sock__tuple(struct sock *sk, struct saker_tuple *t) 
   t->proto = BPF_CORE_READ(sk, sk_protocol);
   t->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
   t->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+  // (BPF_CORE_READ_INTO would size the read by *t->saddr: one byte.)
   if (t->family == SAKER_AF_INET) {
-    BPF_CORE_READ_INTO(t->saddr, sk, __sk_common.skc_rcv_saddr);
-    BPF_CORE_READ_INTO(t->daddr, sk, __sk_common.skc_daddr);
+    bpf_probe_read_kernel(t->saddr, 4, __builtin_preserve_access_index(&sk->__sk_common.skc_rcv_saddr));
+    bpf_probe_read_kernel(t->daddr, 4, __builtin_preserve_access_index(&sk->__sk_common.skc_daddr));
   } else if (t->family == SAKER_AF_INET6) {
-    BPF_CORE_READ_INTO(t->saddr, sk, __sk_common.skc_v6_rcv_saddr);
-    BPF_CORE_READ_INTO(t->daddr, sk, __sk_common.skc_v6_daddr);
+    bpf_probe_read_kernel(t->saddr, 16,
+                          __builtin_preserve_access_index(&sk->__sk_common.skc_v6_rcv_saddr));
+    bpf_probe_read_kernel(t->daddr, 16,
+                          __builtin_preserve_access_index(&sk->__sk_common.skc_v6_daddr));
   } else if (t->family == SAKER_AF_UNIX) {
     t->proto = 0;
   }

@@ -13,6 +13,9 @@
 //    tty, loginuid, pgid, sid and exe flags (see exec__exe_flags).
 // On failure the filename argument is still the caller's: read it (TOCTOU:
 // the caller's memory may have changed since the kernel read it).
+// A successful execveat reaches sys_exit with orig_ax == __NR_execve (seen
+// on 6.18), so it is dispatched to, and reported as, execve; a failed one
+// keeps its own number.
 #pragma once
 
 #define SAKER_OVERLAYFS_SUPER_MAGIC 0x794c7630

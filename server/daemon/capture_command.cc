@@ -143,6 +143,9 @@ int RunCapture(const std::vector<std::string>& args) {
     return 1;
   }
   driver::Driver& d = **drv;
+  // Tests and scripts wait for this line: the probe is attached from here on.
+  std::fprintf(stderr, "sakerd: capturing\n");
+  std::fflush(stderr);
 
   TeeSink tee;
   CountingSink counter;

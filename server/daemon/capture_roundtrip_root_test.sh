@@ -8,9 +8,14 @@ sakerd="$1"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
 marker="/nonexistent/saker-roundtrip-$$"
 
-# A workload that makes captured syscalls while the capture runs.
+rm -f "$tmp/live.err"
+# A workload that makes captured syscalls while the capture runs, started
+# once sakerd says the probe is attached.
 (
-  sleep 0.5
+  for _ in $(seq 100); do
+    grep -q '^sakerd: capturing' "$tmp/live.err" 2>/dev/null && break
+    sleep 0.1
+  done
   for _ in $(seq 20); do
     cat "$marker" 2>/dev/null || true
     mkdir "$tmp/d" && rmdir "$tmp/d"
@@ -18,7 +23,7 @@ marker="/nonexistent/saker-roundtrip-$$"
 ) &
 workload=$!
 
-"$sakerd" capture --json -w "$tmp/c.scap" --duration 3 \
+"$sakerd" capture --json -w "$tmp/c.scap" --duration 4 \
   --syscalls openat,close,mkdir,rmdir,execve,procexit \
   >"$tmp/live.jsonl" 2>"$tmp/live.err"
 wait "$workload"
@@ -39,7 +44,7 @@ grep -q "sakerd stats: {\"events\":$lines}" "$tmp/replay.err" ||
   fail "replay stats missing or wrong: $(cat "$tmp/replay.err")"
 
 # The contract keys, and the failing openat of the marker with its arguments.
-hit=$(grep -F "\"name\":\"$marker\"" "$tmp/live.jsonl" | head -1)
+hit=$(grep -m1 -F "\"name\":\"$marker\"" "$tmp/live.jsonl" || true)
 [[ -n $hit ]] || fail "no openat of $marker"
 for key in '"evt.num":' '"evt.time":' '"evt.type":"openat"' '"evt.res":"ENOENT"' \
   '"evt.rawres":-2' '"proc.pid":' '"thread.tid":' '"proc.ppid":' '"proc.name":"cat"' \

@@ -151,7 +151,8 @@ void ProcessSteps(const char* dir) {
     syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
     _exit(127);
   }
-  Contains("execveat", 0, "\"res\":0,\"exe\":\"true\",\"args\":[\"saker-arg\"]\n"
+  // The kernel reports a successful execveat with orig_ax == __NR_execve.
+  Contains("execve", 0, "\"res\":0,\"exe\":\"true\",\"args\":[\"saker-arg\"]\n"
            "\"trusted_exepath\":\"%s\"", exe);
   script->expects[script->count - 1].pid = g;
   waitpid(g, nullptr, 0);
@@ -444,6 +445,9 @@ void RunChild(int go_fd, const std::string& dir) {
   if (read(go_fd, &c, 1) != 1) {
     _exit(2);
   }
+  if (chdir(dir.c_str()) != 0) {
+    _exit(2);
+  }
   ProcessSteps(dir.c_str());
   FileSteps(dir);
   NetworkSteps(dir);
@@ -557,14 +561,21 @@ TEST(CoverageRootTest, EverySyscallIsCapturedAndDecoded) {
       continue;
     }
     std::string seen;
+    std::string others;
     for (const Captured& c : events) {
-      if (c.type == e.type && c.pid == static_cast<uint32_t>(e.pid)) {
+      if (c.pid != static_cast<uint32_t>(e.pid)) {
+        continue;
+      }
+      if (c.type == e.type) {
         seen += "\n  ret=" + std::to_string(c.ret) + " " + c.json;
+      } else {
+        others += " " + c.type;
       }
     }
     ADD_FAILURE() << "no " << e.type << " event from pid " << e.pid << " with ret " << e.ret
                   << " and args " << (e.exact ? "" : "containing ") << e.json
-                  << "\nseen:" << (seen.empty() ? " none" : seen);
+                  << "\nseen:" << (seen.empty() ? " none" : seen)
+                  << "\nother events of that pid:" << others;
   }
 
   // Every syscall of the X-macro, and procexit, was expected and seen.

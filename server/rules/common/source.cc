@@ -85,9 +85,10 @@ Position SourceText::Locate(size_t offset) const {
   if (locs_.empty()) {
     return pos;
   }
+  bool past_end = offset >= locs_.size();
   offset = std::min(offset, locs_.size() - 1);
   pos.line = locs_[offset].line;
-  pos.column = locs_[offset].column;
+  pos.column = locs_[offset].column + (past_end ? 1 : 0);
   for (auto it = files_.rbegin(); it != files_.rend(); ++it) {
     if (it->begin <= offset) {
       pos.file = it->file;

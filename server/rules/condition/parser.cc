@@ -137,9 +137,6 @@ absl::StatusOr<Node> Parser::Run(Position* error_pos) {
 }
 
 bool Parser::ParseOr(Node* out) {
-  if (!Enter()) {
-    return false;
-  }
   size_t start = pos_;
   Node first;
   if (!ParseAnd(&first)) {
@@ -167,14 +164,10 @@ bool Parser::ParseOr(Node* out) {
     out->pos = Here(start);
     out->children = std::move(children);
   }
-  Leave();
   return true;
 }
 
 bool Parser::ParseAnd(Node* out) {
-  if (!Enter()) {
-    return false;
-  }
   size_t start = pos_;
   Node first;
   if (!ParseNot(&first)) {
@@ -202,14 +195,10 @@ bool Parser::ParseAnd(Node* out) {
     out->pos = Here(start);
     out->children = std::move(children);
   }
-  Leave();
   return true;
 }
 
 bool Parser::ParseNot(Node* out) {
-  if (!Enter()) {
-    return false;
-  }
   size_t start = pos_;
   int nots = 0;
   Node inner;
@@ -236,16 +225,16 @@ bool Parser::ParseNot(Node* out) {
   } else {
     *out = std::move(inner);
   }
-  Leave();
   return true;
 }
 
 bool Parser::ParseCheck(Node* out) {
-  if (!Enter()) {
-    return false;
-  }
   size_t start = pos_;
   if (Peek() == '(') {
+    // Depth counts nesting levels (parentheses and transformers).
+    if (!Enter()) {
+      return false;
+    }
     ++pos_;
     SkipBlanks();
     if (!ParseOr(out)) {
@@ -279,17 +268,12 @@ bool Parser::ParseCheck(Node* out) {
     }
     out->kind = Node::Kind::kMacroRef;
     out->macro = s_.substr(start, pos_ - start);
-    Leave();
     return true;
   } else {
     return Fail(pos_, absl::StrCat("expected a field, a macro or '(' but found ",
                                    Snippet(pos_)));
   }
-  if (!ParseCondition(out)) {
-    return false;
-  }
-  Leave();
-  return true;
+  return ParseCondition(out);
 }
 
 bool Parser::ParseFieldName(std::string* name) {
