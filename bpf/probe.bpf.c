@@ -49,9 +49,9 @@ int BPF_PROG(saker_sys_exit, struct pt_regs *regs, long ret) {
   __u32 key = nr;
   struct saker_syscall_cfg *cfg = bpf_map_lookup_elem(&syscall_cfg, &key);
   if (!cfg || !cfg->enabled) return 0;
-  if (saker_self_tgid && (bpf_get_current_pid_tgid() >> 32) == saker_self_tgid) return 0;
-  // A 32-bit task's orig_ax is an i386 number: not what syscall_cfg maps.
   struct task_struct *task = bpf_get_current_task_btf();
+  if (saker_self_tgid && task->tgid == saker_self_tgid) return 0;
+  // A 32-bit task's orig_ax is an i386 number: not what syscall_cfg maps.
   if (task->thread_info.status & SAKER_TS_COMPAT) return 0;
   bpf_tail_call(ctx, &handlers, cfg->id);
   return 0;  // no handler installed for this id

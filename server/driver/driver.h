@@ -28,6 +28,10 @@ struct DriverOptions {
   uint32_t env_max = 4096;
   // Leave out sakerd's own syscalls.
   bool exclude_self = true;
+  // After a wakeup, let events gather this long before draining, so that a
+  // burst costs one wakeup rather than one per event. Bounds the added
+  // latency; 0 drains at once.
+  uint32_t coalesce_us = 500;
 };
 
 // Counters kept by the probe, summed over CPUs.

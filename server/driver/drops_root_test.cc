@@ -68,8 +68,10 @@ TEST(DropsRootTest, CountersAccountForEveryMissingEvent) {
   // (other processes' openat calls may add to the drops, never remove).
   EXPECT_GE(sink.from_child + c.dropped[SAKER_CAT_FILE], static_cast<uint64_t>(kCalls));
   EXPECT_LE(sink.from_child, static_cast<uint64_t>(kCalls));
-  EXPECT_LE(c.dropped[SAKER_CAT_FILE], static_cast<uint64_t>(kCalls) + (sink.total - sink.from_child) + 1000);
-  EXPECT_EQ(c.dropped[SAKER_CAT_PROCESS] + c.dropped[SAKER_CAT_NETWORK] + c.dropped[SAKER_CAT_KERNEL], 0u);
+  // Only openat was captured: no other category can have lost anything.
+  EXPECT_EQ(c.dropped[SAKER_CAT_PROCESS] + c.dropped[SAKER_CAT_NETWORK] +
+                c.dropped[SAKER_CAT_KERNEL],
+            0u);
 }
 
 TEST(DropsRootTest, NoDropsWhenConsumed) {
@@ -77,7 +79,6 @@ TEST(DropsRootTest, NoDropsWhenConsumed) {
   opts.syscalls = {"openat"};
   auto d = Driver::Open(opts);
   ASSERT_TRUE(d.ok()) << d.status();
-  ChildCounter sink(0);
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
