@@ -1,5 +1,7 @@
 #include "server/daemon/stats.h"
 
+#include <sys/resource.h>
+
 #include "absl/strings/str_cat.h"
 
 namespace saker::daemon {
@@ -17,10 +19,16 @@ std::string PerCategory(const uint64_t (&v)[SAKER_CAT__COUNT]) {
 }  // namespace
 
 std::string StatsJson(uint64_t delivered, const driver::DriverCounters& c) {
+  rusage ru = {};
+  getrusage(RUSAGE_SELF, &ru);
+  const double cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+                     (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
   return absl::StrCat("{\"events\":", delivered, ",\"kernel_sent\":", c.total_sent(),
                       ",\"sent\":", PerCategory(c.sent), ",\"drops\":", c.total_dropped(),
                       ",\"dropped\":", PerCategory(c.dropped), ",\"oversize\":", c.oversize,
-                      ",\"truncated\":", c.truncated, ",\"read_faults\":", c.read_faults, "}");
+                      ",\"truncated\":", c.truncated, ",\"read_faults\":", c.read_faults,
+                      ",\"cpu_seconds\":", absl::SixDigits(cpu), ",\"max_rss_kib\":",
+                      ru.ru_maxrss, "}");
 }
 
 void PrintStats(FILE* out, uint64_t delivered, const driver::DriverCounters& c) {

@@ -179,7 +179,8 @@ class RegexMatcher : public Matcher {
  public:
   explicit RegexMatcher(std::unique_ptr<re2::RE2> re) : re_(std::move(re)) {}
   bool Match(const FieldValue& v) override {
-    return re2::RE2::FullMatch(ValueToString(v, &scratch_), *re_);
+    absl::string_view s = ValueToString(v, &scratch_);
+    return re2::RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *re_);
   }
 
  private:
