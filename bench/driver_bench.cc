@@ -59,6 +59,12 @@ double NsPerIter(long iters, int rounds, Fn body) {
 
 void Getppid() { syscall(SYS_getppid); }
 
+void CloseBad() { syscall(SYS_close, -1); }
+
+void OpenMissing() {
+  syscall(SYS_openat, AT_FDCWD, "/nonexistent/saker-bench", O_RDONLY);
+}
+
 void OpenMissingClose() {
   int fd = static_cast<int>(syscall(SYS_openat, AT_FDCWD, "/nonexistent/saker-bench", O_RDONLY));
   syscall(SYS_close, fd);  // fails with EBADF: still one captured syscall
@@ -113,6 +119,8 @@ int main(int argc, char** argv) {
 
   const double base_ppid = NsPerIter(iters, 5, Getppid);
   const double base_open = NsPerIter(iters, 5, OpenMissingClose) / 2;
+  const double base_close = NsPerIter(iters, 5, CloseBad);
+  const double base_openat = NsPerIter(iters, 5, OpenMissing);
 
   DriverOptions opts;
   opts.exclude_self = false;  // the loops run in this process
@@ -126,6 +134,8 @@ int main(int argc, char** argv) {
   c.Start(1);
   const double traced_ppid = NsPerIter(iters, 5, Getppid);
   const double traced_open = NsPerIter(iters, 5, OpenMissingClose) / 2;
+  const double traced_close = NsPerIter(iters, 5, CloseBad);
+  const double traced_openat = NsPerIter(iters, 5, OpenMissing);
 
   // Drain: captured syscalls as fast as one CPU makes them.
   const auto before = (*d)->ReadCounters();
@@ -161,6 +171,8 @@ int main(int argc, char** argv) {
               base_ppid, traced_ppid, traced_ppid - base_ppid, traced_ppid / base_ppid);
   std::printf("captured syscall (openat ENOENT, close EBADF): %.0f ns untraced, %.0f ns traced: +%.0f ns per syscall, ratio %.3f\n",
               base_open, traced_open, traced_open - base_open, traced_open / base_open);
+  std::printf("  of which close(-1) alone (no blob): +%.0f ns; openat alone (path blob): +%.0f ns\n",
+              traced_close - base_close, traced_openat - base_openat);
   std::printf("drain: %ld syscalls in %.2f s, %llu events delivered (%.0f events/s), %llu dropped\n",
               loops * 2, wall, static_cast<unsigned long long>(events), rate,
               static_cast<unsigned long long>(drops));

@@ -228,52 +228,77 @@ void OutputFormat::Render(const OutputEvent& ev, const absl::TimeZone& tz, std::
   }
 }
 
-void OutputFormat::AppendJsonFields(const OutputEvent& ev, const absl::TimeZone& tz, bool* first,
-                                    std::string* out, const std::vector<std::string>& skip_keys) {
-  for (size_t k : json_order_) {
-    Token& t = tokens_[k];
-    if (std::find(skip_keys.begin(), skip_keys.end(), t.key) != skip_keys.end()) {
-      continue;
+void OutputFormat::AppendJsonValue(Token& t, const OutputEvent& ev, const absl::TimeZone& tz,
+                                   std::string* out) {
+  if (t.special == Special::kEvtTime) {
+    AppendJsonUint(out, ev.ts_ns);
+    return;
+  }
+  const FieldValues* v =
+      t.operand != nullptr && ev.ctx != nullptr ? t.operand->Get(*ev.ctx) : nullptr;
+  if (t.special == Special::kNone && v == nullptr) {
+    out->append("null");
+    return;
+  }
+  FieldType type = t.operand != nullptr ? t.operand->type() : FieldType::kCHARBUF;
+  if (v != nullptr && v->size() == 1 && !t.operand->is_list() &&
+      (IsNumericType(type) || type == FieldType::kBOOL)) {
+    const FieldValue& fv = (*v)[0];
+    if (type == FieldType::kBOOL) {
+      bool b = false;
+      out->append(ValueToBool(fv, &b) && b ? "true" : "false");
+      return;
     }
-    if (!*first) {
+    __int128 n = 0;
+    if (type != FieldType::kDOUBLE && ValueToInt128(fv, &n)) {
+      if (n < 0) {
+        AppendJsonInt(out, static_cast<int64_t>(n));
+      } else {
+        AppendJsonUint(out, static_cast<uint64_t>(n));
+      }
+      return;
+    }
+  }
+  std::string text;
+  RenderValue(t, ev, tz, &text);
+  AppendJsonString(out, text);
+}
+
+void OutputFormat::AppendJsonFields(const OutputEvent& ev, const absl::TimeZone& tz,
+                                    const std::vector<std::pair<std::string, std::string>>& extra,
+                                    std::string* out) {
+  out->push_back('{');
+  bool first = true;
+  auto sep = [&]() {
+    if (!first) {
       out->push_back(',');
     }
-    *first = false;
+    first = false;
+  };
+  size_t e = 0;
+  for (size_t k : json_order_) {
+    Token& t = tokens_[k];
+    for (; e < extra.size() && extra[e].first <= t.key; ++e) {
+      if (extra[e].first == t.key) {
+        continue;
+      }
+      sep();
+      AppendJsonString(out, extra[e].first);
+      out->push_back(':');
+      out->append(extra[e].second);
+    }
+    sep();
     AppendJsonString(out, t.key);
     out->push_back(':');
-    if (t.special == Special::kEvtTime) {
-      AppendJsonUint(out, ev.ts_ns);
-      continue;
-    }
-    const FieldValues* v =
-        t.operand != nullptr && ev.ctx != nullptr ? t.operand->Get(*ev.ctx) : nullptr;
-    if (t.special == Special::kNone && v == nullptr) {
-      out->append("null");
-      continue;
-    }
-    FieldType type = t.operand != nullptr ? t.operand->type() : FieldType::kCHARBUF;
-    if (v != nullptr && v->size() == 1 && !t.operand->is_list() &&
-        (IsNumericType(type) || type == FieldType::kBOOL)) {
-      const FieldValue& fv = (*v)[0];
-      if (type == FieldType::kBOOL) {
-        bool b = false;
-        out->append(ValueToBool(fv, &b) && b ? "true" : "false");
-        continue;
-      }
-      __int128 n = 0;
-      if (type != FieldType::kDOUBLE && ValueToInt128(fv, &n)) {
-        if (n < 0) {
-          AppendJsonInt(out, static_cast<int64_t>(n));
-        } else {
-          AppendJsonUint(out, static_cast<uint64_t>(n));
-        }
-        continue;
-      }
-    }
-    std::string text;
-    RenderValue(t, ev, tz, &text);
-    AppendJsonString(out, text);
+    AppendJsonValue(t, ev, tz, out);
   }
+  for (; e < extra.size(); ++e) {
+    sep();
+    AppendJsonString(out, extra[e].first);
+    out->push_back(':');
+    out->append(extra[e].second);
+  }
+  out->push_back('}');
 }
 
 std::vector<std::string> OutputFormat::FieldKeys() const {

@@ -33,10 +33,12 @@ class OutputFormat {
 
   // The rendered text. `tz` is the zone of %evt.time.
   void Render(const OutputEvent& ev, const absl::TimeZone& tz, std::string* out);
-  // Appends `"key":value` pairs (sorted by key, comma-separated, no braces)
-  // for every field token, typed as Falco's output_fields.
-  void AppendJsonFields(const OutputEvent& ev, const absl::TimeZone& tz, bool* first,
-                        std::string* out, const std::vector<std::string>& skip_keys = {});
+  // Appends the output_fields object `{"key":value,...}`: every field token
+  // (sorted by key, typed as Falco does) merged with `extra` (key -> JSON
+  // text; sorted by key; a token with the same key wins).
+  void AppendJsonFields(const OutputEvent& ev, const absl::TimeZone& tz,
+                        const std::vector<std::pair<std::string, std::string>>& extra,
+                        std::string* out);
   // The distinct field keys in sorted order ("evt.time", "proc.aname[2]").
   std::vector<std::string> FieldKeys() const;
 
@@ -56,6 +58,8 @@ class OutputFormat {
   };
   // Renders token `t`'s value (false if missing).
   bool RenderValue(Token& t, const OutputEvent& ev, const absl::TimeZone& tz, std::string* out);
+  void AppendJsonValue(Token& t, const OutputEvent& ev, const absl::TimeZone& tz,
+                       std::string* out);
 
   std::vector<Token> tokens_;
   std::vector<size_t> json_order_;  // token indices sorted by key, unique
