@@ -345,6 +345,13 @@ absl::Status Driver::Drain(EventSink* sink) { return impl_->Deliver(sink, &next_
 
 void Driver::Detach() { saker_probe__detach(impl_->skel.get()); }
 
+absl::Status Driver::Attach() {
+  if (int err = saker_probe__attach(impl_->skel.get()); err != 0) {
+    return LibbpfError(err, "attaching the probe to sys_exit and sched_process_exit");
+  }
+  return absl::OkStatus();
+}
+
 DriverCounters Driver::ReadCounters() const {
   DriverCounters total;
   std::vector<saker_counters> per_cpu(impl_->ncpus);

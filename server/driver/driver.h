@@ -65,6 +65,8 @@ class Driver : public EventSource {
   // Detaches the probe: no new events are produced (already-buffered ones
   // can still be drained).
   void Detach();
+  // Attaches again after Detach() (benchmarks compare both states).
+  absl::Status Attach();
 
   DriverCounters ReadCounters() const;
   // Events delivered by Run/Drain so far.

@@ -35,7 +35,8 @@ bool IsValidComp(const std::string& comp) {
 }
 
 std::string Quote(const std::string& v) {
-  if (v.find(' ') == std::string::npos) {
+  bool quoted = !v.empty() && (v[0] == '"' || v[0] == '\'');
+  if (v.find(' ') == std::string::npos || quoted) {
     return v;
   }
   std::string out = "\"";

@@ -19,7 +19,9 @@ std::string JoinItems(const std::vector<std::string>& items) {
     if (i > 0) {
       out.append(", ");
     }
-    if (items[i].find(' ') != std::string::npos) {
+    const std::string& it = items[i];
+    bool quoted = !it.empty() && (it[0] == '"' || it[0] == '\'');
+    if (it.find(' ') != std::string::npos && !quoted) {
       absl::StrAppend(&out, "\"", items[i], "\"");
     } else {
       out.append(items[i]);
