@@ -17,6 +17,8 @@ constexpr char kUsage[] =
     "          capture syscall events live (default with no command: text lines)\n"
     "  replay FILE [--json]\n"
     "          print the events of a capture file as the live capture did\n"
+    "  validate -r FILE [-r FILE ...]\n"
+    "          load and compile rule files; print counts and warnings\n"
     "Run `sakerd <command> --help` for a command's flags.\n";
 
 }  // namespace
@@ -33,6 +35,9 @@ int main(int argc, char** argv) {
   }
   if (cmd == "replay") {
     return saker::daemon::RunReplay(args);
+  }
+  if (cmd == "validate") {
+    return saker::daemon::RunValidate(args);
   }
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);
