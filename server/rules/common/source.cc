@@ -23,37 +23,36 @@ namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Line and column (1-based) of every byte offset, computed lazily by a scan.
-class LineIndex {
- public:
-  explicit LineIndex(absl::string_view raw) {
-    starts_.push_back(0);
-    for (size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '\n') {
-        starts_.push_back(i + 1);
-      }
+}  // namespace
+
+LineIndex::LineIndex(absl::string_view raw) {
+  starts_.push_back(0);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\n') {
+      starts_.push_back(i + 1);
     }
   }
-  void Lookup(size_t off, int32_t* line, int32_t* col) const {
-    auto it = std::upper_bound(starts_.begin(), starts_.end(), off);
-    size_t idx = static_cast<size_t>(it - starts_.begin()) - 1;
-    *line = static_cast<int32_t>(idx + 1);
-    *col = static_cast<int32_t>(off - starts_[idx] + 1);
-  }
+}
 
- private:
-  std::vector<size_t> starts_;
-};
-
-}  // namespace
+void LineIndex::Lookup(size_t off, int32_t* line, int32_t* col) const {
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), off);
+  size_t idx = static_cast<size_t>(it - starts_.begin()) - 1;
+  *line = static_cast<int32_t>(idx + 1);
+  *col = static_cast<int32_t>(off - starts_[idx] + 1);
+}
 
 SourceText SourceText::FromYamlScalar(absl::string_view text, absl::string_view raw,
                                       size_t raw_offset, const std::string& file) {
+  return FromYamlScalar(text, raw, LineIndex(raw), raw_offset, file);
+}
+
+SourceText SourceText::FromYamlScalar(absl::string_view text, absl::string_view raw,
+                                      const LineIndex& index, size_t raw_offset,
+                                      const std::string& file) {
   SourceText st;
   st.text_.assign(text.data(), text.size());
   st.files_.push_back({0, file});
   st.locs_.reserve(text.size());
-  LineIndex index(raw);
   size_t p = std::min(raw_offset, raw.size());
   size_t last = p;
   // Bound the search for one character so that escapes in quoted scalars

@@ -26,6 +26,16 @@ struct Position {
   }
 };
 
+// Byte offset -> 1-based line/column for one file (built once per file).
+class LineIndex {
+ public:
+  explicit LineIndex(absl::string_view raw);
+  void Lookup(size_t offset, int32_t* line, int32_t* column) const;
+
+ private:
+  std::vector<size_t> starts_;
+};
+
 // Text whose characters each carry a source position (line/column in a
 // file). Built by the reader for conditions and outputs; concatenated by
 // append; rewritten by list substitution while keeping positions.
@@ -40,6 +50,10 @@ class SourceText {
   // produced by folding maps to the nearest preceding character.
   static SourceText FromYamlScalar(absl::string_view text, absl::string_view raw,
                                    size_t raw_offset, const std::string& file);
+  // The same with a prebuilt index of `raw` (use when reading many scalars).
+  static SourceText FromYamlScalar(absl::string_view text, absl::string_view raw,
+                                   const LineIndex& index, size_t raw_offset,
+                                   const std::string& file);
 
   const std::string& text() const { return text_; }
   bool empty() const { return text_.empty(); }

@@ -84,7 +84,26 @@ absl::StatusOr<std::unique_ptr<Filter>> ConditionCompiler::CompileNode(const Nod
     case Node::Kind::kCheck:
       break;
   }
-  return CompileCheck(n);
+  // Share identical checks across rules (evaluated once per event).
+  std::string key = absl::StrCat(n.lhs.ToString(), "\x01", n.op, "\x01", n.modifier, "\x01",
+                                 static_cast<int>(n.rhs_kind), "\x01",
+                                 n.rhs_kind == Node::RhsKind::kOperand ? n.rhs.ToString() : "",
+                                 "\x01", n.value);
+  for (const std::string& v : n.list) {
+    absl::StrAppend(&key, "\x02", v);
+  }
+  auto& shared = refs_->shared_checks();
+  auto it = shared.find(key);
+  if (it != shared.end()) {
+    return MakeShared(it->second);
+  }
+  auto f = CompileCheck(n);
+  if (!f.ok()) {
+    return f.status();
+  }
+  std::shared_ptr<Filter> memo = MakeMemo(std::move(*f));
+  shared.emplace(std::move(key), memo);
+  return MakeShared(std::move(memo));
 }
 
 absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Operand_(const ValueExpr& e,

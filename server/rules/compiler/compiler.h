@@ -24,8 +24,13 @@ class FieldRefTable {
   const FieldRef* Intern(const ResolvedField& f, bool all_ancestors, bool both_endpoints,
                          const std::string& display);
   const std::vector<std::unique_ptr<FieldRef>>& refs() const { return refs_; }
+  // Compiled leaf checks shared across rules, by canonical text.
+  absl::flat_hash_map<std::string, std::shared_ptr<Filter>>& shared_checks() {
+    return shared_checks_;
+  }
 
  private:
+  absl::flat_hash_map<std::string, std::shared_ptr<Filter>> shared_checks_;
   std::vector<std::unique_ptr<FieldRef>> refs_;
   absl::flat_hash_map<std::string, FieldRef*> by_key_;
 };

@@ -47,9 +47,9 @@ struct FieldValue {
 
 // A reusable list of values. Clear() keeps capacity, so a steady-state
 // extraction allocates nothing. String views added with AddString must stay
-// valid until the check that requested them has run (i.e. until the next
-// Extract call on the same FieldValues or the end of the event); use
-// AddCopiedString for temporaries (copied into reused internal storage).
+// valid until the end of the current event's evaluation (the engine caches
+// each field's values for the whole event); use AddCopiedString for
+// temporaries (copied into storage owned by this object, reused).
 class FieldValues {
  public:
   void Clear() {

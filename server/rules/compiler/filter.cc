@@ -16,6 +16,9 @@ class FieldOperand : public Operand {
     is_list_ = ref->field->Has(FieldFlag::kIsList);
   }
   const FieldValues* Get(EvalContext& ctx) override {
+    if (ctx.cache != nullptr) {
+      return ctx.cache->Get(*ref_, ctx.extractor);
+    }
     buf_.Clear();
     if (ctx.extractor == nullptr || !ctx.extractor->Extract(*ref_, &buf_) || buf_.empty()) {
       return nullptr;
@@ -295,7 +298,46 @@ class FieldCompareFilter : public Filter {
   std::string b_;
 };
 
+class SharedFilter : public Filter {
+ public:
+  explicit SharedFilter(std::shared_ptr<Filter> impl) : impl_(std::move(impl)) {}
+  bool Eval(EvalContext& ctx) override { return impl_->Eval(ctx); }
+
+ private:
+  std::shared_ptr<Filter> impl_;
+};
+
+// The shared instance: memoizes its result per event.
+class MemoFilter : public Filter {
+ public:
+  explicit MemoFilter(std::unique_ptr<Filter> inner) : inner_(std::move(inner)) {}
+  bool Eval(EvalContext& ctx) override {
+    if (ctx.cache == nullptr) {
+      return inner_->Eval(ctx);
+    }
+    uint64_t gen = ctx.cache->generation();
+    if (stamp_ != gen) {
+      stamp_ = gen;
+      result_ = inner_->Eval(ctx);
+    }
+    return result_;
+  }
+
+ private:
+  std::unique_ptr<Filter> inner_;
+  uint64_t stamp_ = 0;
+  bool result_ = false;
+};
+
 }  // namespace
+
+std::unique_ptr<Filter> MakeShared(std::shared_ptr<Filter> check) {
+  return std::make_unique<SharedFilter>(std::move(check));
+}
+
+std::shared_ptr<Filter> MakeMemo(std::unique_ptr<Filter> inner) {
+  return std::make_shared<MemoFilter>(std::move(inner));
+}
 
 std::unique_ptr<Operand> MakeFieldOperand(const FieldRef* ref) {
   return std::make_unique<FieldOperand>(ref);

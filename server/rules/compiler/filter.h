@@ -14,11 +14,44 @@
 
 namespace saker::rules {
 
+// Per-event memo of extracted fields, indexed by FieldRef::slot: every
+// field is extracted at most once per event however many rules test it.
+// NextEvent() invalidates everything in O(1).
+class FieldCache {
+ public:
+  void Resize(size_t slots) {
+    values_.resize(slots);
+    stamp_.assign(slots, 0);
+    ok_.assign(slots, 0);
+  }
+  void NextEvent() { ++generation_; }
+  uint64_t generation() const { return generation_; }
+  // The cached values of `ref`, extracting them on first use this event.
+  const FieldValues* Get(const FieldRef& ref, FieldExtractor* extractor) {
+    size_t slot = static_cast<size_t>(ref.slot);
+    if (stamp_[slot] != generation_) {
+      stamp_[slot] = generation_;
+      FieldValues& v = values_[slot];
+      v.Clear();
+      ok_[slot] = extractor != nullptr && extractor->Extract(ref, &v) && !v.empty();
+    }
+    return ok_[slot] ? &values_[slot] : nullptr;
+  }
+  size_t size() const { return values_.size(); }
+
+ private:
+  std::vector<FieldValues> values_;
+  std::vector<uint64_t> stamp_;
+  std::vector<uint8_t> ok_;
+  uint64_t generation_ = 1;
+};
+
 // What the evaluator knows about the current event.
 struct EvalContext {
   EventTypeCode evt_type = EventTypeTable::kUnknown;
   FieldExtractor* extractor = nullptr;
   const EventTypeTable* types = nullptr;
+  FieldCache* cache = nullptr;  // optional; must cover every slot when set
 };
 
 // A value source: a field, evt.type, or a transformer over operands.
@@ -66,6 +99,12 @@ enum class Aggregation {
   kAny,  // some value matches (single values, ancestors, either endpoint)
   kAll,  // every value matches (both endpoints for !=, list fields with `in`)
 };
+
+// Identical leaf checks (same field, operator and values) are shared by all
+// rules of a rule set and evaluated at most once per event (when a
+// FieldCache is present: its generation identifies the event).
+std::unique_ptr<Filter> MakeShared(std::shared_ptr<Filter> check);
+std::shared_ptr<Filter> MakeMemo(std::unique_ptr<Filter> inner);
 
 std::unique_ptr<Filter> MakeCheck(std::unique_ptr<Operand> lhs, std::unique_ptr<Matcher> matcher,
                                   Aggregation agg);

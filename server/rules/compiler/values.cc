@@ -240,7 +240,7 @@ void FormatIp(const IpAddr& ip, std::string* out) {
   out->append(buf);
 }
 
-absl::string_view ValueToString(const FieldValue& v, std::string* scratch) {
+absl::string_view ValueToStringSlow(const FieldValue& v, std::string* scratch) {
   scratch->clear();
   switch (v.kind) {
     case ValueKind::kString:

@@ -35,7 +35,10 @@ bool ValueToDouble(const FieldValue& v, double* out);
 bool ValueToIp(const FieldValue& v, IpAddr* out);
 bool ValueToBool(const FieldValue& v, bool* out);
 // Renders a value as text into `scratch` (or returns the view for strings).
-absl::string_view ValueToString(const FieldValue& v, std::string* scratch);
+absl::string_view ValueToStringSlow(const FieldValue& v, std::string* scratch);
+inline absl::string_view ValueToString(const FieldValue& v, std::string* scratch) {
+  return v.kind == ValueKind::kString ? v.str : ValueToStringSlow(v, scratch);
+}
 void FormatIp(const IpAddr& ip, std::string* out);
 
 }  // namespace saker::rules

@@ -241,6 +241,7 @@ absl::StatusOr<std::unique_ptr<RuleSet>> RuleSetBuilder::Build(const Collector& 
   s.macros = c.macros().size();
   s.lists = c.lists().size();
   Index();
+  set_->cache_.Resize(set_->refs_.refs().size());
   return std::move(set_);
 }
 

@@ -107,7 +107,8 @@ size_t Engine::Evaluate(EventTypeCode evt_type, FieldExtractor* extractor,
   if (active_ == nullptr) {
     return 0;
   }
-  EvalContext ctx{evt_type, extractor, &types_};
+  active_->cache_.NextEvent();
+  EvalContext ctx{evt_type, extractor, &types_, &active_->cache_};
   bool first = options_.rule_matching == RuleMatching::kFirst;
   if (evt_type < active_->by_type_.size()) {
     for (CompiledRule* r : active_->by_type_[evt_type]) {
@@ -178,7 +179,6 @@ std::string Engine::FormatJsonAlert(const CompiledRule& rule, EventTypeCode evt_
   if (o.json_include_output_fields_property) {
     out.push_back(',');
     AppendJsonKey(&out, "output_fields");
-    out.push_back('{');
     // The prefix field (evt.time or evt.time.iso8601) joins the rule's fields.
     std::string value;
     const char* time_key = "evt.time";

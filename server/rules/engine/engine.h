@@ -117,6 +117,7 @@ class RuleSet {
   std::vector<std::unique_ptr<CompiledRule>> rules_;
   std::vector<std::vector<CompiledRule*>> by_type_;  // per EventTypeCode, load order
   std::vector<CompiledRule*> all_types_;             // rules with an empty type set
+  FieldCache cache_;                                  // per-event extraction memo
   LoadSummary summary_;
 };
 

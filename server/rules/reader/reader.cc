@@ -96,9 +96,55 @@ bool IsBareStr(absl::string_view s) {
   return true;
 }
 
+// yaml-cpp 0.7 loops forever (allocating until OOM) on a flow entry ','
+// at column 0 outside any flow collection ("- a\n,"). Such a line is never
+// valid in a rules file, so reject it before handing the text to yaml-cpp.
+// Returns the byte offset of the offending ',' or npos. Quote and flow
+// tracking is approximate; it can only miss a case, not reject valid YAML
+// whose column-0 ',' sits inside a quoted scalar or a flow collection.
+size_t FindColumnZeroFlowEntry(absl::string_view raw) {
+  int flow = 0;
+  char quote = 0;
+  bool comment = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    char prev = i == 0 ? '\n' : raw[i - 1];
+    if (c == '\n') {
+      comment = false;
+      continue;
+    }
+    if (comment) {
+      continue;
+    }
+    if (quote != 0) {
+      if (quote == '"' && c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    bool boundary = prev == '\n' || prev == ' ' || prev == '\t' || prev == '[' ||
+                    prev == '{' || prev == ',' || prev == ':' || prev == '-';
+    if (c == '#' && (prev == '\n' || prev == ' ' || prev == '\t')) {
+      comment = true;
+    } else if ((c == '\'' || c == '"') && boundary) {
+      quote = c;
+    } else if ((c == '[' || c == '{') && boundary) {
+      ++flow;
+    } else if ((c == ']' || c == '}') && flow > 0) {
+      --flow;
+    } else if (c == ',' && prev == '\n' && flow == 0) {
+      return i;
+    }
+  }
+  return absl::string_view::npos;
+}
+
 class Reader {
  public:
-  Reader(absl::string_view content, const std::string& file) : raw_(content), file_(file) {}
+  Reader(absl::string_view content, const std::string& file)
+      : raw_(content), file_(file), lines_(content) {}
 
   bool Run(RulesFile* out);
   const Diagnostic& error() const { return error_; }
@@ -157,12 +203,21 @@ class Reader {
 
   absl::string_view raw_;
   std::string file_;
+  LineIndex lines_;
   Diagnostic error_;
 };
 
 bool Reader::Run(RulesFile* out) {
   out->name = file_;
   std::vector<YAML::Node> docs;
+  size_t bad = FindColumnZeroFlowEntry(raw_);
+  if (bad != absl::string_view::npos) {
+    error_.code = "LOAD_ERR_YAML_PARSE";
+    error_.pos.file = file_;
+    lines_.Lookup(bad, &error_.pos.line, &error_.pos.column);
+    error_.message = "YAML parse error: unexpected ',' outside a flow collection";
+    return false;
+  }
   try {
     docs = YAML::LoadAll(std::string(raw_));
   } catch (const YAML::Exception& e) {
@@ -328,7 +383,7 @@ bool Reader::GetText(const YAML::Node& node, const std::string& key, Item* item,
     return Fail(Pos(v.Mark()), absl::StrCat("Value of '", key, "' must be a string"), item);
   }
   size_t offset = v.Mark().pos < 0 ? 0 : static_cast<size_t>(v.Mark().pos);
-  *dst = SourceText::FromYamlScalar(v.Scalar(), raw_, offset, file_);
+  *dst = SourceText::FromYamlScalar(v.Scalar(), raw_, lines_, offset, file_);
   return true;
 }
 
@@ -597,7 +652,10 @@ bool Reader::ReadException(const YAML::Node& e, Item* item, ExceptionDef* ex) {
   };
   for (const YAML::Node& row : values) {
     std::vector<ExceptionValue> parsed;
-    if (ex->fields_is_list) {
+    // Without `fields` (values appended to an existing exception), a
+    // sequence row is a row of values.
+    bool row_of_values = ex->fields_is_list || (!ex->has_fields && row.IsSequence());
+    if (row_of_values) {
       if (!row.IsSequence()) {
         return Fail(Pos(row.Mark()),
                     "Exception values must be sequences when 'fields' is a sequence", item);

@@ -66,6 +66,9 @@ TEST(Reader, MultipleDocumentsNullItemsUnknownItems) {
 TEST(Reader, Errors) {
   EXPECT_EQ(Err("- rule: [unclosed\n"),
             "bad.yaml:2:1: YAML parse error: end of sequence flow not found");
+  // yaml-cpp 0.7 would loop forever on this; the reader rejects it first.
+  EXPECT_EQ(Err("- rule: a\n, b\n"),
+            "bad.yaml:2:1: YAML parse error: unexpected ',' outside a flow collection");
   EXPECT_EQ(Err("rule: x\n"), "bad.yaml:1:1: Rules content is not yaml array of objects");
   EXPECT_EQ(Err("- just a string\n"),
             "bad.yaml:1:3: Unexpected element type. Each element should be a yaml associative "

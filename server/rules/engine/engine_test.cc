@@ -1,0 +1,105 @@
+#include "server/rules/engine/engine.h"
+
+#include "gtest/gtest.h"
+#include "server/rules/compiler/test_extractor.h"
+
+namespace saker::rules {
+namespace {
+
+const char* kRules =
+    "- list: shells\n  items: [bash, sh]\n"
+    "- macro: spawned\n  condition: evt.type in (execve, execveat)\n"
+    "- rule: Shell\n  desc: d\n  condition: spawned and proc.name in (shells)\n"
+    "  output: shell %proc.name\n  priority: WARNING\n"
+    "- rule: Any exec\n  desc: d\n  condition: spawned\n  output: exec %proc.name\n"
+    "  priority: INFO\n"
+    "- rule: Disabled\n  desc: d\n  condition: spawned\n  output: x\n  priority: INFO\n"
+    "  enabled: false\n"
+    "- rule: Open\n  desc: d\n  condition: evt.type = openat and fd.name startswith /etc\n"
+    "  output: open %fd.name\n  priority: NOTICE\n";
+
+TEST(Engine, LoadSummaryAndIndex) {
+  Engine engine;
+  ASSERT_TRUE(engine.LoadContents({{"r.yaml", kRules}}).ok());
+  const LoadSummary& s = engine.summary();
+  EXPECT_EQ(s.rules, 4u);
+  EXPECT_EQ(s.enabled_rules, 3u);
+  EXPECT_EQ(s.macros, 1u);
+  EXPECT_EQ(s.lists, 1u);
+  EXPECT_EQ(s.list_items, 2u);
+  const CompiledRule* shell = engine.rule_set()->Find("Shell");
+  EXPECT_EQ(engine.event_types().Names(shell->event_types()),
+            (std::vector<std::string>{"execve", "execveat"}));
+}
+
+TEST(Engine, FirstAndAllMatching) {
+  TestEvent ev;
+  ev.type = "execve";
+  ev.Set("proc.name", "bash");
+  MapExtractor ex;
+  ex.SetEvent(&ev);
+  std::vector<const CompiledRule*> matches;
+
+  Engine first;
+  ASSERT_TRUE(first.LoadContents({{"r.yaml", kRules}}).ok());
+  EventTypeCode execve = first.event_types().Code("execve");
+  ASSERT_EQ(first.Evaluate(execve, &ex, &matches), 1u);
+  EXPECT_EQ(matches[0]->name(), "Shell");  // load order
+
+  EngineOptions opts;
+  opts.rule_matching = RuleMatching::kAll;
+  Engine all(opts);
+  ASSERT_TRUE(all.LoadContents({{"r.yaml", kRules}}).ok());
+  ASSERT_EQ(all.Evaluate(execve, &ex, &matches), 2u);
+  EXPECT_EQ(matches[1]->name(), "Any exec");
+  all.Evaluate(execve, &ex, &matches);
+  EXPECT_EQ(all.rule_set()->Find("Shell")->matches(), 2u);
+  EXPECT_EQ(all.rule_set()->Find("Disabled")->matches(), 0u);
+  // Not indexed for openat: nothing runs for proc.name.
+  EXPECT_EQ(all.Evaluate(all.event_types().Code("openat"), &ex, &matches), 0u);
+}
+
+TEST(Engine, MinPriority) {
+  EngineOptions opts;
+  opts.min_priority = Priority::kWarning;
+  Engine engine(opts);
+  ASSERT_TRUE(engine.LoadContents({{"r.yaml", kRules}}).ok());
+  EXPECT_EQ(engine.summary().enabled_rules, 1u);
+}
+
+TEST(Engine, ReloadKeepsPreviousRulesOnError) {
+  Engine engine;
+  ASSERT_TRUE(engine.LoadContents({{"r.yaml", kRules}}).ok());
+  absl::Status st = engine.LoadContents({{"r.yaml", kRules}, {"b.yaml", "- rule: x\n  bad"}});
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(engine.summary().rules, 4u);
+  ASSERT_TRUE(engine.LoadContents({{"r.yaml", kRules},
+                                   {"more.yaml", "- rule: Open\n  enabled: false\n"}})
+                  .ok());
+  EXPECT_EQ(engine.summary().enabled_rules, 2u);
+}
+
+TEST(Engine, MultipleFilesActLikeOne) {
+  Engine engine;
+  // The second file redefines the list used by the first file's rule.
+  ASSERT_TRUE(engine.LoadContents({{"a.yaml", kRules},
+                                   {"b.yaml", "- list: shells\n  items: [zsh]\n"}})
+                  .ok());
+  TestEvent ev;
+  ev.type = "execve";
+  ev.Set("proc.name", "zsh");
+  MapExtractor ex;
+  ex.SetEvent(&ev);
+  std::vector<const CompiledRule*> matches;
+  ASSERT_EQ(engine.Evaluate(engine.event_types().Code("execve"), &ex, &matches), 1u);
+  EXPECT_EQ(matches[0]->name(), "Shell");
+}
+
+TEST(Engine, LoadFilesMissing) {
+  Engine engine;
+  absl::Status st = engine.LoadFiles({"/nonexistent/rules.yaml"});
+  EXPECT_EQ(st.message(), "/nonexistent/rules.yaml: Could not read rules file");
+}
+
+}  // namespace
+}  // namespace saker::rules
