@@ -1,6 +1,8 @@
 // sakerd: the Saker daemon. Subcommands:
+//   run       live detection: syscalls -> state -> rules -> alerts (default)
 //   capture   live capture of syscall events (JSON lines, or a capture file)
-//   replay    print a capture file's events
+//   replay    print a capture file's events, or its alerts with -r
+//   validate  load and compile rule files
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -13,10 +15,12 @@ namespace {
 constexpr char kUsage[] =
     "usage: sakerd <command> [flags]\n"
     "commands:\n"
+    "  run [-r FILE ...] [--json] [--duration SEC]\n"
+    "          live detection with the given rules (default: built-in); the default command\n"
     "  capture [--json] [-w FILE] [--duration SEC] [--syscalls a,b,...]\n"
-    "          capture syscall events live (default with no command: text lines)\n"
-    "  replay FILE [--json]\n"
-    "          print the events of a capture file as the live capture did\n"
+    "          capture syscall events live\n"
+    "  replay FILE [--json] [-r FILE ...]\n"
+    "          print a capture file's events as the live capture did, or with -r the alerts\n"
     "  validate -r FILE [-r FILE ...]\n"
     "          load and compile rule files; print counts and warnings\n"
     "Run `sakerd <command> --help` for a command's flags.\n";
@@ -25,11 +29,14 @@ constexpr char kUsage[] =
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty()) {
-    return saker::daemon::RunCapture({});
+  if (args.empty() || args[0].rfind("-", 0) == 0 && args[0] != "-h" && args[0] != "--help") {
+    return saker::daemon::RunDetect(args);  // `sakerd [run flags]`
   }
   const std::string cmd = args[0];
   args.erase(args.begin());
+  if (cmd == "run") {
+    return saker::daemon::RunDetect(args);
+  }
   if (cmd == "capture") {
     return saker::daemon::RunCapture(args);
   }

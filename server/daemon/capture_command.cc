@@ -1,33 +1,19 @@
 // `sakerd capture [--json] [-w FILE] [--duration SEC] [--syscalls a,b,...]`
-#include <signal.h>
-
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "server/capture/writer.h"
 #include "server/daemon/commands.h"
+#include "server/daemon/deadline.h"
 #include "server/daemon/event_output.h"
+#include "server/daemon/driver_flags.h"
 #include "server/daemon/flags.h"
+#include "server/daemon/signals.h"
 #include "server/daemon/stats.h"
 #include "server/driver/driver.h"
 
 namespace saker::daemon {
 namespace {
-
-// The one source a signal may stop; set while a capture runs.
-std::atomic<EventSource*> g_signal_target{nullptr};
-
-void OnSignal(int) {
-  if (EventSource* s = g_signal_target.load()) {
-    s->Stop();
-  }
-}
 
 // Writes events to a capture file, remembering the first error.
 class WriterSink : public EventSink {
@@ -43,39 +29,6 @@ class WriterSink : public EventSink {
  private:
   capture::CaptureWriter* writer_;
   absl::Status status_;
-};
-
-// Stops `source` after `seconds` unless cancelled first.
-class Deadline {
- public:
-  Deadline(EventSource* source, double seconds) {
-    if (seconds <= 0) {
-      return;
-    }
-    thread_ = std::thread([this, source, seconds] {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (!cv_.wait_for(lock, std::chrono::duration<double>(seconds),
-                        [this] { return cancelled_; })) {
-        source->Stop();
-      }
-    });
-  }
-  ~Deadline() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      cancelled_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool cancelled_ = false;
-  std::thread thread_;
 };
 
 struct CaptureFlags {
@@ -95,29 +48,7 @@ absl::Status ParseCaptureFlags(const std::vector<std::string>& args, CaptureFlag
                 f->write_path = std::string(v);
                 return absl::OkStatus();
               });
-  flags.Value("--duration", "", "stop after this many seconds (default: until SIGINT)",
-              [f](absl::string_view v) { return ParseSeconds("--duration", v, &f->duration); });
-  flags.Value("--syscalls", "", "comma-separated evt.types to capture (default: all)",
-              [f](absl::string_view v) {
-                for (absl::string_view s : absl::StrSplit(v, ',', absl::SkipEmpty())) {
-                  f->driver.syscalls.emplace_back(s);
-                }
-                return absl::OkStatus();
-              });
-  flags.Value("--ring-bytes", "", "ring buffer bytes per CPU (power of two)",
-              [f](absl::string_view v) {
-                uint64_t n = 0;
-                auto st = ParseUint("--ring-bytes", v, &n);
-                f->driver.ring_bytes_per_cpu = static_cast<uint32_t>(n);
-                return st;
-              });
-  flags.Value("--snaplen", "", "bytes of send/recv payload to capture (default 0)",
-              [f](absl::string_view v) {
-                uint64_t n = 0;
-                auto st = ParseUint("--snaplen", v, &n);
-                f->driver.snaplen = static_cast<uint32_t>(n);
-                return st;
-              });
+  AddDriverFlags(&flags, &f->duration, &f->driver);
   std::vector<std::string> positional;
   if (auto st = flags.Parse(args, &positional); !st.ok()) {
     return st;
@@ -168,15 +99,12 @@ int RunCapture(const std::vector<std::string>& args) {
     tee.Add(writer_sink.get());
   }
 
-  g_signal_target.store(&d);
-  signal(SIGINT, OnSignal);
-  signal(SIGTERM, OnSignal);
   absl::Status st;
   {
+    StopOnSignals signals(&d);
     Deadline deadline(&d, f.duration);
     st = d.Run(&tee);
   }
-  g_signal_target.store(nullptr);
   // Events already in the rings belong to the capture: detach, then drain.
   d.Detach();
   if (st.ok()) {

@@ -10,5 +10,6 @@ namespace saker::daemon {
 int RunCapture(const std::vector<std::string>& args);
 int RunReplay(const std::vector<std::string>& args);
 int RunValidate(const std::vector<std::string>& args);
+int RunDetect(const std::vector<std::string>& args);
 
 }  // namespace saker::daemon

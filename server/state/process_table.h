@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "server/capture/proc_snapshot.h"
+#include "server/state/container_id.h"
 #include "server/state/fd_entry.h"
 
 namespace saker::state {
@@ -55,6 +56,7 @@ struct ProcessState {
   std::string cwd;      // absolute, no trailing slash (but "/")
   std::string cgroups;  // NUL-separated "hierarchy:controllers:path" lines
   std::string container_id;  // 12 hex digits; empty on the host
+  ContainerRuntime container_runtime = ContainerRuntime::kNone;
   absl::flat_hash_map<int32_t, FdEntry> fds;
   std::vector<uint32_t> tids;  // known threads
 
@@ -62,6 +64,8 @@ struct ProcessState {
   absl::string_view exe() const;
   const FdEntry* FindFd(int64_t fd) const;
   FdEntry* FindFd(int64_t fd);
+  // Sets container_id/container_runtime from `cgroups`.
+  void UpdateContainer();
 };
 
 struct ThreadState {
@@ -142,9 +146,8 @@ class ProcessTable {
   TableStats stats_;
 };
 
-// The 12-hex-digit container id (Falco's container.id) in one cgroup path,
-// or "" when the path is not a known container runtime's. See container.h
-// for the full parser.
-std::string ContainerIdFromCgroups(absl::string_view nul_separated_lines);
+// Fills `p`'s program, identity and fds from one snapshot process (threads
+// and parent are left to the caller).
+void FillProcessFromSnapshot(const capture::ProcessInfo& in, ProcessState* p);
 
 }  // namespace saker::state

@@ -1,0 +1,41 @@
+#include "server/api/falco_sub_reactor.h"
+
+#include "server/api/convert_falco.h"
+
+namespace saker::api {
+
+FalcoSubReactor::FalcoSubReactor(ApiContext* api, grpc::CallbackServerContext* ctx)
+    : StreamPump<AlertRecord>(Config{
+          .ring = api->alerts,
+          .registry = &api->registry,
+          .start = StartAt{},
+          .finish_when_caught_up = false,
+          .kind = StreamKind::kFalco,
+          .peer = ctx->peer(),
+          .identity = Access::IdentityOf(ctx),
+          .stop_status = grpc::Status::OK,
+      }),
+      api_(api) {
+  StartRead(&request_);
+  Begin();
+}
+
+void FalcoSubReactor::OnReadDone(bool ok) {
+  if (ok) {
+    StartRead(&request_);
+  }
+  // !ok: the client closed its side (or the call ended); keep pushing until
+  // it cancels.
+}
+
+void FalcoSubReactor::OnDone() {
+  Done();
+  delete this;
+}
+
+bool FalcoSubReactor::Accept(const AlertRecord& r) {
+  FillFalcoResponse(r, api_->hostname, &response_);
+  return true;
+}
+
+}  // namespace saker::api

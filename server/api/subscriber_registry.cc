@@ -1,0 +1,46 @@
+#include "server/api/subscriber_registry.h"
+
+namespace saker::api {
+
+uint64_t SubscriberRegistry::Add(Subscription* s) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (stopping_) {
+    return 0;
+  }
+  uint64_t id = next_id_++;
+  subs_.emplace(s, id);
+  return id;
+}
+
+void SubscriberRegistry::Remove(Subscription* s) {
+  std::lock_guard<std::mutex> l(mu_);
+  subs_.erase(s);
+}
+
+std::vector<SubscriberSnapshot> SubscriberRegistry::List() const {
+  std::lock_guard<std::mutex> l(mu_);
+  std::vector<SubscriberSnapshot> out;
+  out.reserve(subs_.size());
+  for (const auto& [s, id] : subs_) {
+    out.push_back(s->Snapshot());
+    out.back().id = id;
+  }
+  return out;
+}
+
+void SubscriberRegistry::StopAll() {
+  // Stop() only flags and pokes; streams finish on the hubs' dispatcher
+  // threads or in their next OnWriteDone, then Remove() themselves in OnDone.
+  std::lock_guard<std::mutex> l(mu_);
+  stopping_ = true;
+  for (const auto& [s, id] : subs_) {
+    s->Stop();
+  }
+}
+
+size_t SubscriberRegistry::size() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return subs_.size();
+}
+
+}  // namespace saker::api
