@@ -178,8 +178,8 @@ bool EventArgs::Resolved(absl::string_view key, const StateUpdater& updater, Use
     }
     return false;
   }
-  if (p->source == Source::kArg && IsFdParam(key)) {
-    int64_t fd = static_cast<int32_t>(ev.arg(p->index));
+  if ((p->source == Source::kArg || p->source == Source::kRet) && IsFdParam(key)) {
+    int64_t fd = p->source == Source::kRet ? ev.ret() : static_cast<int32_t>(ev.arg(p->index));
     if (fd == AT_FDCWD) {
       out->append("AT_FDCWD");
       return true;
