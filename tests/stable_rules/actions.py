@@ -30,7 +30,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 
 PTRACE_TRACEME = 0
 PTRACE_PEEKDATA = 2
