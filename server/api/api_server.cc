@@ -209,8 +209,15 @@ void ApiServer::Shutdown() {
     return;
   }
   server_->GetHealthCheckService()->SetServingStatus(false);
+  // Streams first: each ends with its status after its write in flight, while
+  // the transports are still up to carry the trailers; then the server, which
+  // cancels whatever is still open at the deadline (stalled clients).
+  auto deadline = std::chrono::system_clock::now() +
+                  std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                      absl::ToChronoNanoseconds(grace_));
   context_.registry.StopAll();
-  server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace_));
+  context_.registry.WaitEmpty(deadline);
+  server_->Shutdown(deadline);
   server_->Wait();
   server_.reset();
   services_.clear();

@@ -99,6 +99,9 @@ class Counter : public grpc::ClientReadReactor<Response> {
  public:
   explicit Counter(bool stall_after_first = false) : stall_(stall_after_first) {}
   void Go() {
+    if (stall_) {
+      this->AddHold();  // no OnDone while stalled: Resume() may still StartRead
+    }
     this->StartRead(&resp_);
     this->StartCall();
   }
@@ -113,9 +116,13 @@ class Counter : public grpc::ClientReadReactor<Response> {
     }
     this->StartRead(&resp_);
   }
+  // Reads again (if stalled) and lets the call end. Call once.
   void Resume() {
     if (stalled.exchange(false)) {
       this->StartRead(&resp_);
+    }
+    if (stall_) {
+      this->RemoveHold();
     }
   }
   void OnDone(const grpc::Status& s) override {
@@ -278,7 +285,7 @@ TEST(RobustnessTest, ShutdownWithAHundredClientsEndsEveryStreamWithAStatus) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   absl::Time t0 = absl::Now();
   ts->server().Shutdown();
-  fprintf(stderr, "shutdown took %f ms\n", absl::ToDoubleMilliseconds(absl::Now() - t0));
+  EXPECT_LT(absl::ToDoubleSeconds(absl::Now() - t0), 5.0);
   for (auto& s : v1) {
     s->Resume();
   }
@@ -300,7 +307,6 @@ TEST(RobustnessTest, ShutdownWithAHundredClientsEndsEveryStreamWithAStatus) {
   for (auto& s : v1) {
     EXPECT_FALSE(s->status.ok());
     unavailable += s->status.error_code() == grpc::StatusCode::UNAVAILABLE;
-    fprintf(stderr, "v1 %d %s n=%d\n", s->status.error_code(), s->status.error_message().c_str(), s->count.load());
   }
   EXPECT_GE(unavailable, 60);  // the stalled ones may end CANCELLED at the grace deadline
   for (auto& s : falco) {

@@ -15,6 +15,14 @@ uint64_t SubscriberRegistry::Add(Subscription* s) {
 void SubscriberRegistry::Remove(Subscription* s) {
   std::lock_guard<std::mutex> l(mu_);
   subs_.erase(s);
+  if (subs_.empty()) {
+    empty_cv_.notify_all();
+  }
+}
+
+bool SubscriberRegistry::WaitEmpty(std::chrono::system_clock::time_point deadline) {
+  std::unique_lock<std::mutex> l(mu_);
+  return empty_cv_.wait_until(l, deadline, [this] { return subs_.empty(); });
 }
 
 std::vector<SubscriberSnapshot> SubscriberRegistry::List() const {

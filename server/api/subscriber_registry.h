@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -41,9 +43,13 @@ class SubscriberRegistry {
   // Stops every stream, and every stream added from now on.
   void StopAll();
   size_t size() const;
+  // Waits until every subscription is gone or the deadline passes; true when
+  // empty.
+  bool WaitEmpty(std::chrono::system_clock::time_point deadline);
 
  private:
   mutable std::mutex mu_;
+  std::condition_variable empty_cv_;
   std::unordered_map<Subscription*, uint64_t> subs_;
   uint64_t next_id_ = 1;
   bool stopping_ = false;

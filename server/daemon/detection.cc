@@ -24,6 +24,9 @@ Detector::Detector(rules::Engine* engine, state::StateExtractor* extractor, Aler
       codes_(engine->event_types()) {}
 
 void Detector::OnStatefulEvent(const state::EventContext& ctx) {
+  if (before_event_) {
+    before_event_();
+  }
   const uint16_t code = codes_.Of(*ctx.event);
   if (code == rules::EventTypeTable::kUnknown) {
     return;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,8 +55,12 @@ class Detector : public state::StatefulEventSink {
   Detector(rules::Engine* engine, state::StateExtractor* extractor, AlertSink* sink,
            int64_t boot_time_ns, bool json);
   void OnStatefulEvent(const state::EventContext& ctx) override;
+  // Called before each event on the pipeline's thread (e.g. to reload the
+  // rules when asked).
+  void SetBeforeEvent(std::function<void()> hook) { before_event_ = std::move(hook); }
 
  private:
+  std::function<void()> before_event_;
   rules::Engine* engine_;
   state::StateExtractor* extractor_;
   AlertSink* sink_;
@@ -82,6 +87,7 @@ class Pipeline {
   Pipeline(rules::Engine* engine, const capture::ProcSnapshot& snapshot, AlertSink* sink,
            const PipelineOptions& options);
   EventSink* sink() { return &updater_; }
+  Detector* detector() { return &detector_; }
 
  private:
   state::ProcessTable table_;

@@ -80,6 +80,20 @@ int RunDetect(const std::vector<std::string>& args) {
   po.json = f.json;
   po.hostname = eo.alerts.hostname;
   Pipeline pipeline(&engine, *snapshot, &printer, po);
+  ReloadOnSighup reload;
+  pipeline.detector()->SetBeforeEvent([&reload, &engine, &f] {
+    if (!reload.TakeRequest()) {
+      return;
+    }
+    // On error the engine keeps the rules it has: detection never stops.
+    if (auto st = LoadRules(&engine, f.rules); !st.ok()) {
+      std::fprintf(stderr, "sakerd: reload failed, keeping the %zu running rules: %s\n",
+                   engine.summary().enabled_rules, std::string(st.message()).c_str());
+    } else {
+      std::fprintf(stderr, "sakerd: reloaded; %zu rules loaded\n",
+                   engine.summary().enabled_rules);
+    }
+  });
   std::fprintf(stderr, "sakerd: capturing; %zu rules loaded\n", engine.summary().enabled_rules);
   std::fflush(stderr);
 

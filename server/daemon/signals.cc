@@ -11,6 +11,10 @@ namespace {
 // reach the source it must stop.
 std::atomic<EventSource*> g_target{nullptr};
 
+std::atomic<bool> g_reload{false};
+
+void OnSighup(int) { g_reload.store(true); }
+
 void OnSignal(int) {
   if (EventSource* s = g_target.load()) {
     s->Stop();
@@ -29,6 +33,17 @@ StopOnSignals::~StopOnSignals() {
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   g_target.store(nullptr);
+}
+
+ReloadOnSighup::ReloadOnSighup() {
+  g_reload.store(false);
+  signal(SIGHUP, OnSighup);
+}
+
+ReloadOnSighup::~ReloadOnSighup() { signal(SIGHUP, SIG_DFL); }
+
+bool ReloadOnSighup::TakeRequest() {
+  return g_reload.load(std::memory_order_relaxed) && g_reload.exchange(false);
 }
 
 }  // namespace saker::daemon

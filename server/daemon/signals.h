@@ -16,3 +16,19 @@ class StopOnSignals {
 };
 
 }  // namespace saker::daemon
+
+namespace saker::daemon {
+
+// SIGHUP asks for a reload; the pipeline takes the request on its own
+// thread (the rules are only ever touched there). One at a time.
+class ReloadOnSighup {
+ public:
+  ReloadOnSighup();
+  ~ReloadOnSighup();
+  ReloadOnSighup(const ReloadOnSighup&) = delete;
+  ReloadOnSighup& operator=(const ReloadOnSighup&) = delete;
+  // True once per SIGHUP received.
+  bool TakeRequest();
+};
+
+}  // namespace saker::daemon

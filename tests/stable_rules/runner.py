@@ -36,6 +36,7 @@ import time
 import unittest
 
 HERE = os.path.dirname(os.path.realpath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 import cases  # noqa: E402  (beside this file)
 
@@ -101,14 +102,17 @@ class Sakerd:
         self.capturing = False
         self.alerts_out = open(alerts_out, "w") if alerts_out else None
         self.proc = None
+        self.readers = []
 
     def start(self, timeout=60.0):
         argv = [self.binary, "run", "--json", "-r", self.rules]
         log("starting: " + " ".join(argv))
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      stdin=subprocess.DEVNULL, text=True, bufsize=1)
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self.readers = [threading.Thread(target=self._read_stdout, daemon=True),
+                        threading.Thread(target=self._read_stderr, daemon=True)]
+        for reader in self.readers:
+            reader.start()
         deadline = time.monotonic() + timeout
         with self.cond:
             while not self.capturing:
@@ -179,8 +183,11 @@ class Sakerd:
             return [a for a in self.alerts if predicate(a)]
 
     def stop(self):
+        """Stops sakerd. Returns how many alerts arrived only after SIGINT."""
         if self.proc is None:
-            return
+            return 0
+        with self.cond:
+            before = len(self.alerts)
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
             try:
@@ -188,8 +195,14 @@ class Sakerd:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        for reader in self.readers:
+            reader.join(timeout=5)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
         if self.alerts_out:
             self.alerts_out.close()
+        with self.cond:
+            return len(self.alerts) - before
 
 
 # ---------------------------------------------------------------------------
@@ -251,8 +264,10 @@ class Environment:
             subprocess.run(["podman", "rm", "-f", "-t", "0", name], capture_output=True)
         self.containers = {}
 
-    def start_actors(self):
+    def start_actors(self, wanted_cases):
         for name, spec in cases.ACTORS.items():
+            if spec["case"] not in wanted_cases:
+                continue
             index = next(i for i, c in enumerate(cases.CASES) if c["id"] == spec["case"])
             argv = [a.format(**self.values(self.marker(index, "t"))) for a in spec["argv"]]
             proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -278,6 +293,8 @@ class Environment:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
+            proc.stdout.close()
         self.actors = {}
 
 
@@ -354,8 +371,8 @@ def setUpModule():
     Suite.sakerd = Sakerd(args.sakerd, Suite.rules, args.alerts_out)
     Suite.sakerd.start()
     log("sakerd is capturing with %s" % Suite.rules)
-    env.start_actors()
-    if not args.only or any(c["where"] == "container" for c in selected_cases()):
+    env.start_actors({c["id"] for c in selected_cases()})
+    if any(c["where"] == "container" for c in selected_cases()):
         env.start_containers()
         if env.container_problem:
             log("container cases will be skipped: " + env.container_problem)
@@ -366,7 +383,10 @@ def tearDownModule():
         Suite.env.stop_actors()
         Suite.env.stop_containers()
     if Suite.sakerd:
-        Suite.sakerd.stop()
+        late = Suite.sakerd.stop()
+        if late:
+            log("NOTE: %d alerts reached stdout only after sakerd was stopped: sakerd does not "
+                "flush stdout after each alert, so a live consumer sees them late" % late)
         if Suite.sakerd.bad_lines:
             log("sakerd printed %d non-JSON lines on stdout, e.g. %r"
                 % (len(Suite.sakerd.bad_lines), Suite.sakerd.bad_lines[0][:200]))
@@ -420,10 +440,11 @@ class StableRuleBehaviours(unittest.TestCase):
             if alert is None:
                 related = sakerd.matching(lambda a: trig_match in (a.get("output") or ""))
                 self.fail("no %r alert mentioning %r within %ss (behaviour: %s).\n"
-                          "Alerts mentioning it: %s\nsakerd stderr:\n%s"
+                          "Alerts mentioning it: %s\n%d alerts received so far.\n"
+                          "sakerd stderr:\n%s"
                           % (rule, trig_match, Suite.args.timeout, trig_report,
                              "\n  ".join([""] + [describe(a) for a in related]) or "none",
-                             sakerd.stderr_tail(5)))
+                             len(sakerd.alerts), sakerd.stderr_tail(5)))
             self.assertEqual(PRIORITIES.get(str(alert.get("priority")).lower()),
                              PRIORITIES[priority.lower()], describe(alert))
             fields = alert.get("output_fields") or {}

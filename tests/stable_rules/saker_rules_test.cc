@@ -330,6 +330,8 @@ TEST_F(SakerRuleBehaviourTest, Containers) {
   ExpectFires("Debugfs in privileged container", dbg);
   dbg.Set("container.privileged", "false");
   ExpectQuiet("Debugfs in privileged container", dbg);
+  dbg.Set("thread.cap_effective", "CAP_CHOWN CAP_SYS_ADMIN");  // privileged unknown
+  ExpectFires("Debugfs in privileged container", dbg);
 
   TestEvent ra = Open("sh", "-c echo x > /tmp/m/release_agent", "runc", "/tmp/m/release_agent",
                       "O_WRONLY|O_CREAT|O_TRUNC");
