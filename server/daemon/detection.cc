@@ -12,6 +12,9 @@ void AlertPrinter::OnAlert(const AlertView& alert) {
   ++alerts_;
   fwrite(alert.formatted.data(), 1, alert.formatted.size(), out_);
   fputc('\n', out_);
+  // An alert is worth a write of its own: whoever reads the pipe sees it now,
+  // not when a buffer fills.
+  fflush(out_);
 }
 
 Detector::Detector(rules::Engine* engine, state::StateExtractor* extractor, AlertSink* sink,

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/state/json_scan.h"
@@ -112,6 +113,13 @@ absl::StatusOr<ContainerInfo> PodmanStorageSource::Lookup(ContainerRuntime runti
   absl::StatusOr<std::string> spec = ReadFile(dir + "/" + info.full_id + "/userdata/config.json");
   if (spec.ok()) {
     ParseOciMounts(*spec, &info);
+    // podman records --privileged as an annotation of the OCI spec.
+    std::string priv = Str(JsonMember(JsonMember(*spec, "annotations"),
+                                      "io.podman.annotations.privileged"));
+    if (!priv.empty()) {
+      info.has_privileged = true;
+      info.privileged = absl::AsciiStrToLower(priv) == "true";
+    }
   }
   return info;
 }

@@ -46,7 +46,8 @@ TEST(ContainerMetadataTest, ReadsPodmanStorage) {
             R"(","names":["web"],"image":"img1","metadata":"{\"image-name\":\"docker.io/library/alpine:3.19\",\"name\":\"web\"}"}])");
   Write(dir + "/" + kId + "/userdata/config.json",
         R"({"mounts":[{"destination":"/proc","type":"proc","source":"proc"},)"
-        R"({"destination":"/data","type":"bind","source":"/srv/data","options":["ro","rprivate"]}]})");
+        R"({"destination":"/data","type":"bind","source":"/srv/data","options":["ro","rprivate"]}],)"
+        R"("annotations":{"io.podman.annotations.privileged":"TRUE"}})");
   PodmanStorageSource src(root);
   auto info = src.Lookup(ContainerRuntime::kPodman, kId.substr(0, 12));
   ASSERT_TRUE(info.ok()) << info.status();
@@ -57,6 +58,7 @@ TEST(ContainerMetadataTest, ReadsPodmanStorage) {
   ASSERT_EQ(info->mounts.size(), 2u);
   EXPECT_EQ(info->mounts[1].source, "/srv/data");
   EXPECT_FALSE(info->mounts[1].rdwr);
+  EXPECT_TRUE(info->has_privileged && info->privileged);
   EXPECT_EQ(src.Lookup(ContainerRuntime::kPodman, "0123456789ab").status().code(),
             absl::StatusCode::kNotFound);
 }
