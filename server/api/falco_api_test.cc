@@ -198,6 +198,9 @@ TEST_F(FalcoApiTest, LegacySubscribeKeepaliveStreamsLiveAndWithoutSendsHistory) 
     EXPECT_EQ(n, 3);
     EXPECT_TRUE(reader->Finish().ok());
   }
+  // The history stream's OnDone may still be pending: wait for it so that
+  // the count below is the live stream's.
+  ASSERT_TRUE(WaitFor([&] { return ts.server().subscribers() == 0; }));
   grpc::ClientContext ctx;
   falco::output::request req;
   req.set_keepalive(true);
