@@ -143,13 +143,18 @@ class Cursor {
       }
       uint64_t oldest = ring_->oldest();
       if (pos_ < oldest) {
+        // Lapped: resume a quarter of the ring behind the newest, not at the
+        // oldest slot the publisher is about to overwrite (which would make
+        // a slow reader chase the tail, one gap per record).
+        uint64_t resume = std::max(oldest, limit - std::min<uint64_t>(limit - oldest,
+                                                                      ring_->capacity() / 4 * 3));
         gap->from = pos_;
-        gap->to = oldest - 1;
-        gap->count = oldest - pos_;
+        gap->to = resume - 1;
+        gap->count = resume - pos_;
         gap->reason = expired_reason_ ? Gap::Reason::kExpired : Gap::Reason::kOverflow;
         expired_reason_ = false;
         dropped_.fetch_add(gap->count, std::memory_order_relaxed);
-        pos_ = oldest;
+        pos_ = resume;
         return Step::kGap;
       }
       bool accepted = false;

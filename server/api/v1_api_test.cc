@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "saker/v1/alerts.grpc.pb.h"
 #include "saker/v1/events.grpc.pb.h"
 #include "saker/v1/rules.grpc.pb.h"
@@ -211,15 +212,16 @@ TEST(V1ApiTest, ResumeOlderThanHistoryGetsExpiredGapFirst) {
   av1::SubscribeRequest req;
   req.set_from_sequence(3);
   AlertStream s(ts.Unix(), req);
-  auto got = s.Read(9);
-  ASSERT_EQ(got.size(), 9u);
+  // The history holds 13..20; a lapped cursor resumes 3/4 of it back: 15.
+  auto got = s.Read(7);
+  ASSERT_EQ(got.size(), 7u);
   ASSERT_TRUE(got[0].has_gap());
   EXPECT_EQ(got[0].gap().from_sequence(), 3u);
-  EXPECT_EQ(got[0].gap().to_sequence(), 12u);
-  EXPECT_EQ(got[0].gap().count(), 10u);
+  EXPECT_EQ(got[0].gap().to_sequence(), 14u);
+  EXPECT_EQ(got[0].gap().count(), 12u);
   EXPECT_EQ(got[0].gap().reason(), av1::GAP_REASON_HISTORY_EXPIRED);
-  EXPECT_EQ(got[1].alert().sequence(), 13u);
-  EXPECT_EQ(got[8].alert().sequence(), 20u);
+  EXPECT_EQ(got[1].alert().sequence(), 15u);
+  EXPECT_EQ(got[6].alert().sequence(), 20u);
 
   av1::SubscribeRequest oldest;
   oldest.set_from_oldest(true);
@@ -288,11 +290,11 @@ TEST(V1ApiTest, EventsWithTypeFilterResumeAndGap) {
   ev1::SubscribeResponse r;
   ASSERT_TRUE(reader->Read(&r));
   ASSERT_TRUE(r.has_gap());
-  EXPECT_EQ(r.gap().count(), 24u);
+  EXPECT_EQ(r.gap().count(), 28u);  // holds 25..40, resumes at 40 - 12 + 1
   EXPECT_EQ(r.gap().reason(), ev1::GAP_REASON_HISTORY_EXPIRED);
   ASSERT_TRUE(reader->Read(&r));
   EXPECT_EQ(r.event().type(), "connect");
-  EXPECT_EQ(r.event().sequence(), 26u);  // n=25: 25 % 3 == 1
+  EXPECT_EQ(r.event().sequence(), 29u);  // n=28: 28 % 3 == 1
   EXPECT_EQ(r.event().args_size(), 2);
   EXPECT_EQ(r.event().args(0).name(), "name");
   EXPECT_EQ(r.event().args(0).value(), "/bin/true");
@@ -369,6 +371,15 @@ TEST(V1ApiTest, RulesWithoutEngineAndStatusWithoutDriver) {
   EXPECT_FALSE(st.driver().probe_loaded());
   EXPECT_GT(st.start_time().seconds(), 0);
   EXPECT_EQ(st.subscribers_size(), 0);
+}
+
+TEST(V1ApiTest, HealthServiceServesUntilShutdown) {
+  auto ts = std::make_unique<TestServer>();
+  auto stub = grpc::health::v1::Health::NewStub(ts->Tls());
+  grpc::ClientContext ctx;
+  grpc::health::v1::HealthCheckResponse resp;
+  ASSERT_TRUE(stub->Check(&ctx, {}, &resp).ok());
+  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
 }  // namespace
