@@ -145,6 +145,14 @@ std::string Engine::FormatOutput(const CompiledRule& rule, EventTypeCode evt_typ
   return out;
 }
 
+void Engine::FormatOutputFields(const CompiledRule& rule, EventTypeCode evt_type,
+                                uint64_t ts_ns, FieldExtractor* extractor,
+                                std::vector<std::pair<std::string, std::string>>* out) {
+  EvalContext ctx{evt_type, extractor, &types_};
+  OutputEvent ev{&ctx, ts_ns};
+  rule.output_.RenderFields(ev, options_.alerts.time_zone, out);
+}
+
 std::string Engine::FormatTextAlert(const CompiledRule& rule, EventTypeCode evt_type,
                                     uint64_t ts_ns, FieldExtractor* extractor) {
   std::string line;

@@ -158,6 +158,11 @@ class Engine {
                               FieldExtractor* extractor);
   std::string FormatJsonAlert(const CompiledRule& rule, EventTypeCode evt_type, uint64_t ts_ns,
                               FieldExtractor* extractor);
+  // The rule's output fields as (key, text) pairs sorted by key, <NA> where
+  // a value cannot be extracted: the form Falco's gRPC API carries.
+  void FormatOutputFields(const CompiledRule& rule, EventTypeCode evt_type, uint64_t ts_ns,
+                          FieldExtractor* extractor,
+                          std::vector<std::pair<std::string, std::string>>* out);
 
  private:
   EngineOptions options_;

@@ -59,6 +59,32 @@ TEST(Engine, FirstAndAllMatching) {
   EXPECT_EQ(all.Evaluate(all.event_types().Code("openat"), &ex, &matches), 0u);
 }
 
+TEST(Engine, OutputFieldsAsTextWithNA) {
+  Engine engine;
+  ASSERT_TRUE(engine
+                  .LoadContents({{"r.yaml",
+                                  "- rule: R\n  desc: d\n  condition: evt.type = openat\n"
+                                  "  output: x %fd.name %proc.name %proc.pid\n"
+                                  "  priority: NOTICE\n"}})
+                  .ok());
+  TestEvent ev;
+  ev.type = "openat";
+  ev.Set("fd.name", "/etc/shadow");
+  MapExtractor ex;
+  ex.SetEvent(&ev);
+  std::vector<std::pair<std::string, std::string>> fields = {{"stale", "entry"}};
+  engine.FormatOutputFields(*engine.rule_set()->Find("R"), engine.event_types().Code("openat"),
+                            0, &ex, &fields);
+  // Sorted by key (the suggested container fields included); the values
+  // that cannot be extracted are <NA>.
+  EXPECT_EQ(fields, (std::vector<std::pair<std::string, std::string>>{
+                        {"container.id", "<NA>"},
+                        {"container.name", "<NA>"},
+                        {"fd.name", "/etc/shadow"},
+                        {"proc.name", "<NA>"},
+                        {"proc.pid", "<NA>"}}));
+}
+
 TEST(Engine, MinPriority) {
   EngineOptions opts;
   opts.min_priority = Priority::kWarning;

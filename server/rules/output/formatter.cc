@@ -168,6 +168,20 @@ absl::StatusOr<OutputFormat> OutputFormat::Compile(const SourceText& format,
   return f;
 }
 
+void OutputFormat::RenderFields(const OutputEvent& ev, const absl::TimeZone& tz,
+                                std::vector<std::pair<std::string, std::string>>* out) {
+  out->resize(json_order_.size());
+  for (size_t i = 0; i < json_order_.size(); ++i) {
+    Token& t = tokens_[json_order_[i]];
+    auto& [key, value] = (*out)[i];
+    key = t.key;
+    value.clear();
+    if (!RenderValue(t, ev, tz, &value)) {
+      value = "<NA>";
+    }
+  }
+}
+
 bool OutputFormat::RenderValue(Token& t, const OutputEvent& ev, const absl::TimeZone& tz,
                                std::string* out) {
   switch (t.special) {

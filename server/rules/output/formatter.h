@@ -39,6 +39,11 @@ class OutputFormat {
   void AppendJsonFields(const OutputEvent& ev, const absl::TimeZone& tz,
                         const std::vector<std::pair<std::string, std::string>>& extra,
                         std::string* out);
+  // Each distinct field token as (key, rendered text), sorted by key; a value
+  // that cannot be extracted renders as <NA> (Falco's gRPC output_fields).
+  // `out` is cleared; its strings are reused.
+  void RenderFields(const OutputEvent& ev, const absl::TimeZone& tz,
+                    std::vector<std::pair<std::string, std::string>>* out);
   // The distinct field keys in sorted order ("evt.time", "proc.aname[2]").
   std::vector<std::string> FieldKeys() const;
 
