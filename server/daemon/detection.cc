@@ -8,23 +8,26 @@
 
 namespace saker::daemon {
 
-void AlertPrinter::OnAlert(const AlertView& alert) {
+void AlertPrinter::OnAlert(const AlertView& a) {
   ++alerts_;
-  fwrite(alert.formatted.data(), 1, alert.formatted.size(), out_);
+  const std::string line =
+      json_ ? a.engine->FormatJsonAlert(*a.rule, a.evt_type, a.time_ns, a.extractor)
+            : a.engine->FormatTextAlert(*a.rule, a.evt_type, a.time_ns, a.extractor);
+  fwrite(line.data(), 1, line.size(), out_);
   fputc('\n', out_);
   // An alert is worth a write of its own: whoever reads the pipe sees it now,
   // not when a buffer fills.
   fflush(out_);
 }
 
-Detector::Detector(rules::Engine* engine, state::StateExtractor* extractor, AlertSink* sink,
-                   int64_t boot_time_ns, bool json)
-    : engine_(engine),
+Detector::Detector(RulesHandle* rules, state::StateExtractor* extractor,
+                   std::vector<AlertSink*> sinks, int64_t boot_time_ns)
+    : rules_(rules),
       extractor_(extractor),
-      sink_(sink),
+      sinks_(std::move(sinks)),
       boot_time_ns_(boot_time_ns),
-      json_(json),
-      codes_(engine->event_types()) {}
+      // Every engine has the same event-type table, so codes survive reloads.
+      codes_(rules::EventTypeTable()) {}
 
 void Detector::OnStatefulEvent(const state::EventContext& ctx) {
   if (before_event_) {
@@ -35,15 +38,18 @@ void Detector::OnStatefulEvent(const state::EventContext& ctx) {
     return;
   }
   extractor_->SetEvent(ctx);
-  if (engine_->Evaluate(code, extractor_, &matches_) == 0) {
-    return;
-  }
-  const int64_t t = boot_time_ns_ + static_cast<int64_t>(ctx.event->hdr().ts_ns);
-  for (const rules::CompiledRule* rule : matches_) {
-    const std::string line = json_ ? engine_->FormatJsonAlert(*rule, code, t, extractor_)
-                                   : engine_->FormatTextAlert(*rule, code, t, extractor_);
-    sink_->OnAlert(AlertView{rule, t, line});
-  }
+  rules_->With([&](rules::Engine& engine) {
+    if (engine.Evaluate(code, extractor_, &matches_) == 0) {
+      return;
+    }
+    const int64_t t = boot_time_ns_ + static_cast<int64_t>(ctx.event->hdr().ts_ns);
+    for (const rules::CompiledRule* rule : matches_) {
+      const AlertView alert{rule, code, t, &engine, extractor_};
+      for (AlertSink* sink : sinks_) {
+        sink->OnAlert(alert);
+      }
+    }
+  });
 }
 
 namespace {
@@ -68,13 +74,13 @@ state::ExtractorOptions ExtractorOptionsFor(const PipelineOptions& o) {
 
 }  // namespace
 
-Pipeline::Pipeline(rules::Engine* engine, const capture::ProcSnapshot& snapshot,
-                   AlertSink* sink, const PipelineOptions& options)
+Pipeline::Pipeline(RulesHandle* rules, const capture::ProcSnapshot& snapshot,
+                   std::vector<AlertSink*> sinks, const PipelineOptions& options)
     : containers_(MakeContainers(options.live)),
       proc_source_(options.live ? std::make_unique<state::ProcFsProcessSource>() : nullptr),
       updater_(&table_, &detector_, proc_source_.get()),
       extractor_(&updater_, &users_, containers_.get(), ExtractorOptionsFor(options)),
-      detector_(engine, &extractor_, sink, options.boot_time_ns, options.json) {
+      detector_(rules, &extractor_, std::move(sinks), options.boot_time_ns) {
   table_.Seed(snapshot);
 }
 

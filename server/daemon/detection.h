@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "server/capture/proc_snapshot.h"
+#include "server/daemon/rules_handle.h"
 #include "server/rules/engine/engine.h"
 #include "server/state/container_registry.h"
 #include "server/state/extract/extractor.h"
@@ -24,11 +25,14 @@
 
 namespace saker::daemon {
 
-// One alert, valid during the call only.
+// One alert, valid during the call only (the rules lock is held): sinks
+// format what they need from the rule and the event's fields.
 struct AlertView {
   const rules::CompiledRule* rule = nullptr;
-  int64_t time_ns = 0;          // wall clock, ns
-  absl::string_view formatted;  // the text line or Falco's JSON alert
+  rules::EventTypeCode evt_type = 0;
+  int64_t time_ns = 0;  // wall clock, ns
+  rules::Engine* engine = nullptr;
+  rules::FieldExtractor* extractor = nullptr;
 };
 
 class AlertSink {
@@ -37,23 +41,24 @@ class AlertSink {
   virtual void OnAlert(const AlertView& alert) = 0;
 };
 
-// Writes each alert as one line.
+// Writes each alert as one line: Falco's text line, or its JSON alert.
 class AlertPrinter : public AlertSink {
  public:
-  explicit AlertPrinter(FILE* out) : out_(out) {}
+  AlertPrinter(FILE* out, bool json) : out_(out), json_(json) {}
   void OnAlert(const AlertView& alert) override;
   uint64_t alerts() const { return alerts_; }
 
  private:
   FILE* out_;
+  bool json_;
   uint64_t alerts_ = 0;
 };
 
 // Evaluates the rules for each event, with the state the updater keeps.
 class Detector : public state::StatefulEventSink {
  public:
-  Detector(rules::Engine* engine, state::StateExtractor* extractor, AlertSink* sink,
-           int64_t boot_time_ns, bool json);
+  Detector(RulesHandle* rules, state::StateExtractor* extractor,
+           std::vector<AlertSink*> sinks, int64_t boot_time_ns);
   void OnStatefulEvent(const state::EventContext& ctx) override;
   // Called before each event on the pipeline's thread (e.g. to reload the
   // rules when asked).
@@ -61,18 +66,16 @@ class Detector : public state::StatefulEventSink {
 
  private:
   std::function<void()> before_event_;
-  rules::Engine* engine_;
+  RulesHandle* rules_;
   state::StateExtractor* extractor_;
-  AlertSink* sink_;
+  std::vector<AlertSink*> sinks_;
   int64_t boot_time_ns_;
-  bool json_;
   state::EventTypeCodes codes_;
   std::vector<const rules::CompiledRule*> matches_;
 };
 
 struct PipelineOptions {
   int64_t boot_time_ns = 0;
-  bool json = false;
   // Live: look unknown processes up in /proc and container metadata up in
   // the runtimes' storage. Replays turn both off so that they depend on the
   // capture file alone.
@@ -84,8 +87,8 @@ struct PipelineOptions {
 // updater is the EventSink to feed.
 class Pipeline {
  public:
-  Pipeline(rules::Engine* engine, const capture::ProcSnapshot& snapshot, AlertSink* sink,
-           const PipelineOptions& options);
+  Pipeline(RulesHandle* rules, const capture::ProcSnapshot& snapshot,
+           std::vector<AlertSink*> sinks, const PipelineOptions& options);
   EventSink* sink() { return &updater_; }
   Detector* detector() { return &detector_; }
 

@@ -23,18 +23,17 @@ int ReplayAlerts(capture::CaptureSource* source, const std::vector<std::string>&
   eo.alerts.hostname = source->header().hostname;
   eo.alerts.json_output = json;
   eo.alerts.time_zone = absl::UTCTimeZone();
-  rules::Engine engine(eo);
-  if (auto st = LoadRules(&engine, rule_files); !st.ok()) {
+  RulesHandle rules(eo, rule_files);
+  if (auto st = rules.Load(); !st.ok()) {
     std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
     return 1;
   }
-  AlertPrinter printer(stdout);
+  AlertPrinter printer(stdout, json);
   PipelineOptions po;
   po.boot_time_ns = source->boot_time_ns();
-  po.json = json;
   po.live = false;
   po.hostname = eo.alerts.hostname;
-  Pipeline pipeline(&engine, source->header().snapshot, &printer, po);
+  Pipeline pipeline(&rules, source->header().snapshot, {&printer}, po);
   CountingSink counter;
   TeeSink tee;
   tee.Add(&counter);

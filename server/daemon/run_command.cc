@@ -1,14 +1,19 @@
-// `sakerd run [-r FILE ...] [--json]`: live detection. Captures syscalls,
-// keeps the process state, evaluates the rules and prints the alerts.
+// `sakerd run [-r FILE ...] [--json] [--grpc-bind ADDR ...]`: live detection.
+// Captures syscalls, keeps the process state, evaluates the rules, prints
+// the alerts and serves them (and raw events) over the gRPC API.
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "server/api/api_server.h"
 #include "server/capture/proc_snapshot.h"
+#include "server/daemon/api_bridge.h"
 #include "server/daemon/commands.h"
 #include "server/daemon/deadline.h"
 #include "server/daemon/detection.h"
 #include "server/daemon/driver_flags.h"
+#include "server/daemon/event_output.h"
 #include "server/daemon/flags.h"
+#include "server/daemon/rules_handle.h"
 #include "server/daemon/signals.h"
 #include "server/daemon/stats.h"
 #include "server/driver/driver.h"
@@ -21,16 +26,41 @@ struct RunFlags {
   bool json = false;
   double duration = 0;
   driver::DriverOptions driver;
+  std::vector<std::string> binds;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  bool falco_socket = false;
+  bool no_grpc = false;
 };
 
 absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
   FlagSet flags("run");
+  auto set = [](std::string* dst) {
+    return [dst](absl::string_view v) {
+      *dst = std::string(v);
+      return absl::OkStatus();
+    };
+  };
   flags.Value("--rules", "-r", "a rules file to load (repeatable; default: built-in rules)",
               [f](absl::string_view v) {
                 f->rules.emplace_back(v);
                 return absl::OkStatus();
               });
   flags.Bool("--json", "print Falco's JSON alert, one per line", &f->json);
+  flags.Value("--grpc-bind", "",
+              "serve the gRPC API at unix:///PATH or HOST:PORT (mTLS; repeatable; "
+              "default unix:///run/saker/saker.sock)",
+              [f](absl::string_view v) {
+                f->binds.emplace_back(v);
+                return absl::OkStatus();
+              });
+  flags.Value("--tls-cert", "", "server certificate (PEM) for TCP binds", set(&f->tls_cert));
+  flags.Value("--tls-key", "", "server private key (PEM) for TCP binds", set(&f->tls_key));
+  flags.Value("--tls-ca", "", "CA (PEM) that client certificates must chain to", set(&f->tls_ca));
+  flags.Bool("--grpc-falco-socket", "also serve Falco's socket unix:///run/falco/falco.sock",
+             &f->falco_socket);
+  flags.Bool("--no-grpc", "serve no gRPC API", &f->no_grpc);
   AddDriverFlags(&flags, &f->duration, &f->driver);
   std::vector<std::string> positional;
   if (auto st = flags.Parse(args, &positional); !st.ok()) {
@@ -41,6 +71,24 @@ absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
         absl::StrCat("run: unexpected argument \"", positional[0], "\"\n", flags.Usage()));
   }
   return absl::OkStatus();
+}
+
+absl::Status AddListeners(const RunFlags& f, api::ApiServerOptions* o) {
+  for (const std::string& bind : f.binds) {
+    const bool tcp = bind.rfind("unix:", 0) != 0;
+    auto l = tcp ? api::ParseBind(bind, f.tls_cert, f.tls_key, f.tls_ca) : api::ParseBind(bind);
+    if (!l.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--grpc-bind ", bind, ": ", l.status().message()));
+    }
+    o->listeners.push_back(*std::move(l));
+  }
+  o->falco_socket = f.falco_socket;
+  return absl::OkStatus();
+}
+
+int Fail(const absl::Status& st) {
+  std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
+  return 1;
 }
 
 }  // namespace
@@ -54,15 +102,13 @@ int RunDetect(const std::vector<std::string>& args) {
   rules::EngineOptions eo;
   eo.alerts.hostname = AlertHostname();
   eo.alerts.json_output = f.json;
-  rules::Engine engine(eo);
-  if (auto st = LoadRules(&engine, f.rules); !st.ok()) {
-    std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
-    return 1;
+  RulesHandle rules(eo, f.rules);
+  if (auto st = rules.Load(); !st.ok()) {
+    return Fail(st);
   }
   auto drv = driver::Driver::Open(f.driver);
   if (!drv.ok()) {
-    std::fprintf(stderr, "sakerd: %s\n", std::string(drv.status().message()).c_str());
-    return 1;
+    return Fail(drv.status());
   }
   driver::Driver& d = **drv;
   // The probe is attached first, so nothing falls between the snapshot and
@@ -70,49 +116,79 @@ int RunDetect(const std::vector<std::string>& args) {
   // applied on top of it.
   auto snapshot = capture::ReadProcSnapshot();
   if (!snapshot.ok()) {
-    std::fprintf(stderr, "sakerd: reading /proc: %s\n",
-                 std::string(snapshot.status().message()).c_str());
-    return 1;
+    return Fail(absl::InternalError(absl::StrCat("reading /proc: ", snapshot.status().message())));
   }
-  AlertPrinter printer(stdout);
+
+  api::ApiServer api;
+  ApiRulesControl rules_control(&rules);
+  ApiDriverStatus driver_status(&d);
+  ApiAlertFilterCompiler alert_filters;
+  ApiEventFilterCompiler event_filters;
+  if (!f.no_grpc) {
+    api::ApiServerOptions ao;
+    if (auto st = AddListeners(f, &ao); !st.ok()) {
+      std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
+      return 2;
+    }
+    ao.version = SakerVersion();
+    ao.hostname = eo.alerts.hostname;
+    ao.rules = &rules_control;
+    ao.driver = &driver_status;
+    ao.alert_filter_compiler = &alert_filters;
+    ao.event_filter_compiler = &event_filters;
+    if (auto st = api.Start(ao); !st.ok()) {
+      return Fail(st);
+    }
+  }
+
+  AlertPrinter printer(stdout, f.json);
+  ApiAlertPublisher publisher(&api.alerts());
   PipelineOptions po;
   po.boot_time_ns = d.boot_time_ns();
-  po.json = f.json;
   po.hostname = eo.alerts.hostname;
-  Pipeline pipeline(&engine, *snapshot, &printer, po);
+  Pipeline pipeline(&rules, *snapshot, {&printer, &publisher}, po);
+  ApiEventPublisher events(&api, d.boot_time_ns());
+  TeeSink tee;
+  if (!f.no_grpc) {
+    tee.Add(&events);
+  }
+  tee.Add(pipeline.sink());
+
   ReloadOnSighup reload;
-  pipeline.detector()->SetBeforeEvent([&reload, &engine, &f] {
+  pipeline.detector()->SetBeforeEvent([&reload, &rules] {
     if (!reload.TakeRequest()) {
       return;
     }
-    // On error the engine keeps the rules it has: detection never stops.
-    if (auto st = LoadRules(&engine, f.rules); !st.ok()) {
-      std::fprintf(stderr, "sakerd: reload failed, keeping the %zu running rules: %s\n",
-                   engine.summary().enabled_rules, std::string(st.message()).c_str());
+    // On error the running rules stay: detection never stops.
+    if (auto st = rules.Load(); !st.ok()) {
+      const size_t n = rules.With([](rules::Engine& e) { return e.summary().enabled_rules; });
+      std::fprintf(stderr, "sakerd: reload failed, keeping the %zu running rules: %s\n", n,
+                   std::string(st.message()).c_str());
     } else {
-      std::fprintf(stderr, "sakerd: reloaded; %zu rules loaded\n",
-                   engine.summary().enabled_rules);
+      const size_t n = rules.With([](rules::Engine& e) { return e.summary().enabled_rules; });
+      std::fprintf(stderr, "sakerd: reloaded; %zu rules loaded\n", n);
     }
   });
-  std::fprintf(stderr, "sakerd: capturing; %zu rules loaded\n", engine.summary().enabled_rules);
+  const size_t loaded = rules.With([](rules::Engine& e) { return e.summary().enabled_rules; });
+  std::fprintf(stderr, "sakerd: capturing; %zu rules loaded\n", loaded);
   std::fflush(stderr);
 
   absl::Status st;
   {
     StopOnSignals signals(&d);
     Deadline deadline(&d, f.duration);
-    st = d.Run(pipeline.sink());
+    st = d.Run(&tee);
   }
   d.Detach();
   if (st.ok()) {
-    st = d.Drain(pipeline.sink());
+    st = d.Drain(&tee);
   }
   std::fflush(stdout);
+  api.Shutdown();
   PrintStats(stderr, d.delivered(), d.ReadCounters());
   std::fprintf(stderr, "sakerd: %llu alerts\n", static_cast<unsigned long long>(printer.alerts()));
   if (!st.ok()) {
-    std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
-    return 1;
+    return Fail(st);
   }
   return 0;
 }

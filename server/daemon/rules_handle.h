@@ -1,0 +1,45 @@
+// The rules engine as the daemon shares it: the pipeline evaluates on its
+// thread while the API lists and reloads from gRPC threads, so every use
+// goes through one mutex (uncontended on the event path). A reload compiles
+// a fresh engine outside the lock and swaps it in, so detection pauses only
+// for the swap.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "server/rules/engine/engine.h"
+
+namespace saker::daemon {
+
+class RulesHandle {
+ public:
+  // `files` empty: Saker's built-in rules.
+  RulesHandle(rules::EngineOptions options, std::vector<std::string> files);
+
+  // Loads (or reloads) the files. On error the running rules stay and the
+  // error names file:line:column.
+  absl::Status Load() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Runs fn(rules::Engine&) under the lock.
+  template <typename Fn>
+  auto With(Fn fn) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    return fn(*engine_);
+  }
+
+  const std::vector<std::string>& files() const { return files_; }
+  const rules::EngineOptions& options() const { return options_; }
+
+ private:
+  const rules::EngineOptions options_;
+  const std::vector<std::string> files_;
+  absl::Mutex mu_;
+  std::unique_ptr<rules::Engine> engine_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace saker::daemon
