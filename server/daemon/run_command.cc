@@ -3,7 +3,10 @@
 // the alerts and serves them (and raw events) over the gRPC API.
 #include <cstdio>
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "server/api/api_server.h"
 #include "server/capture/proc_snapshot.h"
 #include "server/daemon/api_bridge.h"
@@ -32,6 +35,11 @@ struct RunFlags {
   std::string tls_ca;
   bool falco_socket = false;
   bool no_grpc = false;
+  uint64_t socket_mode = 0660;
+  std::string socket_group;
+  std::vector<std::string> allow;  // SERVICE=ID[,ID...]
+  uint64_t keepalive_time_ms = 30000;
+  uint64_t keepalive_timeout_ms = 10000;
 };
 
 absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
@@ -61,6 +69,38 @@ absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
   flags.Bool("--grpc-falco-socket", "also serve Falco's socket unix:///run/falco/falco.sock",
              &f->falco_socket);
   flags.Bool("--no-grpc", "serve no gRPC API", &f->no_grpc);
+  flags.Value("--grpc-socket-mode", "", "unix socket mode, octal (default 0660)",
+              [f](absl::string_view v) {
+                char* end = nullptr;
+                const std::string s(v);
+                f->socket_mode = std::strtoul(s.c_str(), &end, 8);
+                if (s.empty() || *end != '\0' || f->socket_mode > 0777) {
+                  return absl::InvalidArgumentError(
+                      absl::StrCat("--grpc-socket-mode expects an octal mode, got \"", v, "\""));
+                }
+                return absl::OkStatus();
+              });
+  flags.Value("--grpc-socket-group", "", "unix socket group (name)", set(&f->socket_group));
+  flags.Value("--grpc-allow", "",
+              "SERVICE=ID[,ID...]: only these client certificate identities (CN or SAN) may "
+              "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable)",
+              [f](absl::string_view v) {
+                if (v.find('=') == absl::string_view::npos) {
+                  return absl::InvalidArgumentError(
+                      absl::StrCat("--grpc-allow expects SERVICE=ID[,ID...], got \"", v, "\""));
+                }
+                f->allow.emplace_back(v);
+                return absl::OkStatus();
+              });
+  flags.Value("--grpc-keepalive-time-ms", "", "ping idle clients this often (default 30000)",
+              [f](absl::string_view v) {
+                return ParseUint("--grpc-keepalive-time-ms", v, &f->keepalive_time_ms);
+              });
+  flags.Value("--grpc-keepalive-timeout-ms", "",
+              "drop a client whose ping goes unanswered this long (default 10000)",
+              [f](absl::string_view v) {
+                return ParseUint("--grpc-keepalive-timeout-ms", v, &f->keepalive_timeout_ms);
+              });
   AddDriverFlags(&flags, &f->duration, &f->driver);
   std::vector<std::string> positional;
   if (auto st = flags.Parse(args, &positional); !st.ok()) {
@@ -80,9 +120,26 @@ absl::Status AddListeners(const RunFlags& f, api::ApiServerOptions* o) {
     if (!l.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("--grpc-bind ", bind, ": ", l.status().message()));
     }
+    l->unix_mode = static_cast<uint32_t>(f.socket_mode);
+    l->unix_group = f.socket_group;
+    o->listeners.push_back(*std::move(l));
+  }
+  if (f.binds.empty() && (f.socket_mode != 0660 || !f.socket_group.empty())) {
+    auto l = api::ParseBind(api::kDefaultSocket);
+    l->unix_mode = static_cast<uint32_t>(f.socket_mode);
+    l->unix_group = f.socket_group;
     o->listeners.push_back(*std::move(l));
   }
   o->falco_socket = f.falco_socket;
+  for (const std::string& a : f.allow) {
+    const size_t eq = a.find('=');
+    for (absl::string_view id : absl::StrSplit(absl::string_view(a).substr(eq + 1), ',',
+                                                absl::SkipEmpty())) {
+      o->allow[a.substr(0, eq)].insert(std::string(id));
+    }
+  }
+  o->keepalive.time_ms = static_cast<int>(f.keepalive_time_ms);
+  o->keepalive.timeout_ms = static_cast<int>(f.keepalive_timeout_ms);
   return absl::OkStatus();
 }
 
