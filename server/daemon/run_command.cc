@@ -118,7 +118,7 @@ absl::Status AddListeners(const RunFlags& f, api::ApiServerOptions* o) {
     const bool tcp = bind.rfind("unix:", 0) != 0;
     auto l = tcp ? api::ParseBind(bind, f.tls_cert, f.tls_key, f.tls_ca) : api::ParseBind(bind);
     if (!l.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--grpc-bind ", bind, ": ", l.status().message()));
+      return l.status();
     }
     l->unix_mode = static_cast<uint32_t>(f.socket_mode);
     l->unix_group = f.socket_group;
