@@ -200,7 +200,16 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
       return st;
     }
   }
-  server_->GetHealthCheckService()->SetServingStatus(true);
+  // SetServingStatus(bool) only updates names already known: register the
+  // overall status and every service by its full name.
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  for (const char* name :
+       {"falco.outputs.service", "falco.version.service", "falco.output.service",
+        "saker.alerts.v1.AlertService", "saker.events.v1.EventService",
+        "saker.status.v1.StatusService", "saker.rules.v1.RuleService"}) {
+    health->SetServingStatus(name, true);
+  }
   return absl::OkStatus();
 }
 
