@@ -9,13 +9,16 @@ AlertSubscribeReactor::AlertSubscribeReactor(ApiContext* api, grpc::CallbackServ
           .registry = &api->registry,
           .start = request->start(),
           .finish_when_caught_up = false,
+          .max_items = request->batch_items(),
+          .gap_notices = true,
           .kind = StreamKind::kAlerts,
           .peer = ctx->peer(),
           .identity = Access::IdentityOf(ctx),
           .stop_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"),
       }),
       api_(api),
-      request_(std::move(request)) {
+      request_(std::move(request)),
+      batched_(request_->batch_items() > 1) {
   Begin();
 }
 
@@ -24,23 +27,41 @@ void AlertSubscribeReactor::OnDone() {
   delete this;
 }
 
-bool AlertSubscribeReactor::Accept(const AlertRecord& r) {
-  if (!request_->Matches(r)) {
-    return false;
+void AlertSubscribeReactor::BeginMessage(int slot) {
+  bytes_[slot] = 0;
+  if (batched_ && responses_[slot].has_batch()) {
+    spare_alerts_.Reset(responses_[slot].mutable_batch()->mutable_alerts());
   }
-  request_->Fill(r, api_->hostname, response_.mutable_alert());
-  return true;
 }
 
-bool AlertSubscribeReactor::AcceptGap(const Gap& gap) {
-  auto* g = response_.mutable_gap();
+StreamPump<AlertRecord>::Take AlertSubscribeReactor::Accept(const AlertRecord& r, int slot,
+                                                            size_t /*index*/) {
+  if (!request_->Matches(r)) {
+    return Take::kSkip;
+  }
+  auto& response = responses_[slot];
+  if (!batched_) {
+    request_->Fill(r, api_->hostname, response.mutable_alert());
+    return Take::kAdded;
+  }
+  auto* alerts = response.mutable_batch()->mutable_alerts();
+  request_->Fill(r, api_->hostname, spare_alerts_.Add(alerts));
+  bytes_[slot] += EstimatedSize(r) + api_->hostname.size();
+  return bytes_[slot] >= kMaxBatchBytes ? Take::kFull : Take::kAdded;
+}
+
+void AlertSubscribeReactor::AcceptGap(const Gap& gap, int slot) {
+  auto* g = responses_[slot].mutable_gap();
   g->set_from_sequence(gap.from);
   g->set_to_sequence(gap.to);
   g->set_count(gap.count);
   g->set_reason(gap.reason == Gap::Reason::kExpired
                     ? saker::alerts::v1::GAP_REASON_HISTORY_EXPIRED
                     : saker::alerts::v1::GAP_REASON_SUBSCRIBER_OVERFLOW);
-  return true;
+}
+
+void AlertSubscribeReactor::StartNextWrite(int slot, bool more) {
+  StartWrite(&responses_[slot], CoalescedWrite(more));
 }
 
 }  // namespace saker::api

@@ -1,5 +1,7 @@
 #include "server/api/convert_falco.h"
 
+#include "server/api/message_reuse.h"
+
 namespace saker::api {
 namespace {
 
@@ -11,11 +13,7 @@ void FillCommon(const AlertRecord& r, const std::string& hostname, Response* out
   out->set_priority(static_cast<falco::schema::priority>(r.priority));
   out->set_rule(r.rule);
   out->set_output(r.output);
-  auto* fields = out->mutable_output_fields();
-  fields->clear();
-  for (size_t i = 0; i < r.output_fields.size(); ++i) {
-    (*fields)[r.output_fields.name(i)] = r.output_fields.value(i);
-  }
+  AssignFieldMap(r.output_fields, nullptr, out->mutable_output_fields());
   out->set_hostname(hostname);
 }
 

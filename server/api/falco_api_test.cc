@@ -166,6 +166,46 @@ TEST_F(FalcoApiTest, SubFansOutEveryAlertToEveryClientIncludingPollingOnes) {
   }
 }
 
+// A burst goes out as coalesced writes (buffer hint on all but the last
+// message); every alert still arrives once, in order, one per message, on
+// both transports, and the last one of the burst is not held back.
+TEST_F(FalcoApiTest, SubCoalescedBurstDeliversEveryAlertOnceInOrder) {
+  TestServer ts;
+  std::vector<std::unique_ptr<SubClient>> clients;
+  clients.push_back(std::make_unique<SubClient>(ts.Unix()));
+  clients.push_back(std::make_unique<SubClient>(ts.Tls("client1")));
+  ASSERT_TRUE(WaitFor([&] { return ts.server().subscribers() == 2; }));
+  constexpr int kAlerts = 20000;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < kAlerts; ++i) {
+      PublishSyntheticAlert(ts.alerts(), round * kAlerts + i);
+    }
+    for (auto& c : clients) {
+      for (int i = 0; i < kAlerts; ++i) {
+        falco::outputs::response r;
+        ASSERT_TRUE(c->stream->Read(&r));
+        ASSERT_EQ(r.output_fields().at("evt.num"), std::to_string(round * kAlerts + i));
+        ASSERT_EQ(r.rule(), "Synthetic rule " + std::to_string(i % 4));
+        ASSERT_EQ(r.tags_size(), 2);
+      }
+    }
+  }
+}
+
+TEST_F(FalcoApiTest, GetCoalescedSendsTheWholeHistoryInOrder) {
+  TestServer ts({.alert_history = 10000});
+  for (int i = 0; i < 12000; ++i) {
+    PublishSyntheticAlert(ts.alerts(), i);
+  }
+  grpc::Status st;
+  auto got = Get(ts.Unix(), &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(got.size(), 10000u);
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].output_fields().at("evt.num"), std::to_string(2000 + i));
+  }
+}
+
 TEST_F(FalcoApiTest, SubEndsWithOkOnShutdown) {
   auto ts = std::make_unique<TestServer>();
   auto stub = falco::outputs::service::NewStub(ts->Unix());

@@ -10,6 +10,7 @@ FalcoGetReactor::FalcoGetReactor(ApiContext* api, grpc::CallbackServerContext* c
           .registry = &api->registry,
           .start = StartAt{StartAt::Kind::kOldest, 0},
           .finish_when_caught_up = true,
+          .gap_notices = false,
           .kind = StreamKind::kFalco,
           .peer = ctx->peer(),
           .identity = Access::IdentityOf(ctx),
@@ -24,9 +25,10 @@ void FalcoGetReactor::OnDone() {
   delete this;
 }
 
-bool FalcoGetReactor::Accept(const AlertRecord& r) {
-  FillFalcoResponse(r, api_->hostname, &response_);
-  return true;
+StreamPump<AlertRecord>::Take FalcoGetReactor::Accept(const AlertRecord& r, int slot,
+                                                     size_t /*index*/) {
+  FillFalcoResponse(r, api_->hostname, &responses_[slot]);
+  return Take::kAdded;
 }
 
 }  // namespace saker::api

@@ -10,6 +10,7 @@ FalcoSubReactor::FalcoSubReactor(ApiContext* api, grpc::CallbackServerContext* c
           .registry = &api->registry,
           .start = StartAt{},
           .finish_when_caught_up = false,
+          .gap_notices = false,
           .kind = StreamKind::kFalco,
           .peer = ctx->peer(),
           .identity = Access::IdentityOf(ctx),
@@ -33,9 +34,10 @@ void FalcoSubReactor::OnDone() {
   delete this;
 }
 
-bool FalcoSubReactor::Accept(const AlertRecord& r) {
-  FillFalcoResponse(r, api_->hostname, &response_);
-  return true;
+StreamPump<AlertRecord>::Take FalcoSubReactor::Accept(const AlertRecord& r, int slot,
+                                                     size_t /*index*/) {
+  FillFalcoResponse(r, api_->hostname, &responses_[slot]);
+  return Take::kAdded;
 }
 
 }  // namespace saker::api

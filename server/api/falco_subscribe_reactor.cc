@@ -11,6 +11,7 @@ FalcoSubscribeReactor::FalcoSubscribeReactor(ApiContext* api, grpc::CallbackServ
           .registry = &api->registry,
           .start = keepalive ? StartAt{} : StartAt{StartAt::Kind::kOldest, 0},
           .finish_when_caught_up = !keepalive,
+          .gap_notices = false,
           .kind = StreamKind::kFalco,
           .peer = ctx->peer(),
           .identity = Access::IdentityOf(ctx),
@@ -25,9 +26,10 @@ void FalcoSubscribeReactor::OnDone() {
   delete this;
 }
 
-bool FalcoSubscribeReactor::Accept(const AlertRecord& r) {
-  FillFalcoLegacyResponse(r, api_->hostname, &response_);
-  return true;
+StreamPump<AlertRecord>::Take FalcoSubscribeReactor::Accept(const AlertRecord& r, int slot,
+                                                     size_t /*index*/) {
+  FillFalcoLegacyResponse(r, api_->hostname, &responses_[slot]);
+  return Take::kAdded;
 }
 
 }  // namespace saker::api

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+
 #include <grpcpp/grpcpp.h>
 
 #include "output.pb.h"
@@ -21,13 +23,16 @@ class FalcoSubscribeReactor final : public grpc::ServerWriteReactor<falco::outpu
   void OnDone() override;
 
  private:
-  bool Accept(const AlertRecord& r) override;
-  bool AcceptGap(const Gap&) override { return false; }
-  void StartNextWrite() override { StartWrite(&response_); }
+  void BeginMessage(int) override {}
+  Take Accept(const AlertRecord& r, int slot, size_t index) override;
+  void AcceptGap(const Gap&, int) override {}  // Falco has no gap message
+  void StartNextWrite(int slot, bool more) override {
+    StartWrite(&responses_[slot], CoalescedWrite(more));
+  }
   void FinishStream(const grpc::Status& status) override { Finish(status); }
 
   ApiContext* api_;
-  falco::output::response response_;
+  std::array<falco::output::response, 2> responses_;  // reused; see stream_pump.h
 };
 
 }  // namespace saker::api

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "absl/time/clock.h"
 #include "server/api/records.h"
 #include "server/api/ring.h"
 
@@ -17,7 +18,10 @@ class AlertHub : public Ring<AlertRecord> {
  public:
   explicit AlertHub(size_t history = 65536) : Ring<AlertRecord>(history) {}
   uint64_t Publish(const AlertInput& in) {
-    return PublishWith([&in](AlertRecord& r) { r.Assign(in); });
+    return PublishWith([&in](AlertRecord& r) {
+      r.Assign(in);
+      r.publish_ns = absl::GetCurrentTimeNanos();
+    });
   }
 };
 

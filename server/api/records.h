@@ -76,6 +76,7 @@ struct AlertInput {
 struct AlertRecord {
   uint64_t sequence = 0;
   int64_t time_ns = 0;
+  int64_t publish_ns = 0;  // when the hub took it (wall clock)
   Priority priority = Priority::kDebug;
   std::string rule;
   std::string output;

@@ -1,10 +1,12 @@
 // Saker v1 over real connections: each filter, field selection, resume, gap
 // notices with a slow consumer, events, status, rules.
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "saker/v1/alerts.grpc.pb.h"
@@ -58,6 +60,10 @@ struct AlertStream {
   bool finished = false;
   grpc::Status status;
 };
+
+int64_t Nanos(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000000000 + t.nanos();
+}
 
 std::vector<std::string> Rules(const std::vector<av1::SubscribeResponse>& msgs) {
   std::vector<std::string> out;
@@ -274,6 +280,115 @@ TEST(V1ApiTest, SlowConsumerGetsGapNoticesAndOthersDoNotWait) {
   EXPECT_EQ(st.subscribers(0).kind(), saker::status::v1::STREAM_KIND_ALERTS);
   EXPECT_EQ(st.alerts().published(), static_cast<uint64_t>(kAlerts));
   EXPECT_EQ(st.alerts().capacity(), 256u);
+}
+
+// max_batch > 1: the alerts waiting go several per message, only in
+// `batch`, each exactly once and in order; gap notices still come alone.
+TEST(V1ApiTest, BatchedFormDeliversEveryAlertOnceInOrder) {
+  TestServer ts({.alert_history = 8192});  // holds all 5000: no gaps
+  constexpr int kBefore = 3000, kLive = 2000;
+  for (int i = 0; i < kBefore; ++i) {
+    PublishSyntheticAlert(ts.alerts(), i);
+  }
+  av1::SubscribeRequest req;
+  req.set_from_oldest(true);
+  req.set_max_batch(64);
+  AlertStream s(ts.Unix(), req);
+  std::thread live([&] {
+    for (int i = kBefore; i < kBefore + kLive; ++i) {
+      PublishSyntheticAlert(ts.alerts(), i);
+    }
+  });
+  uint64_t expect = 1;
+  int messages = 0, largest = 0;
+  av1::SubscribeResponse r;
+  while (expect <= kBefore + kLive && s.reader->Read(&r)) {
+    ASSERT_TRUE(r.has_batch()) << r.DebugString();
+    ASSERT_GE(r.batch().alerts_size(), 1);
+    ASSERT_LE(r.batch().alerts_size(), 64);
+    for (const av1::Alert& a : r.batch().alerts()) {
+      ASSERT_EQ(a.sequence(), expect);
+      ASSERT_EQ(a.output_fields().at("evt.num"), std::to_string(expect - 1));
+      ASSERT_EQ(a.rule(), absl::StrCat("Synthetic rule ", (expect - 1) % 4));
+      ASSERT_GE(Nanos(a.publish_time()), Nanos(a.time()));
+      expect++;
+    }
+    messages++;
+    largest = std::max(largest, r.batch().alerts_size());
+  }
+  live.join();
+  EXPECT_EQ(expect, static_cast<uint64_t>(kBefore + kLive + 1));
+  EXPECT_EQ(largest, 64);  // the history was waiting: full batches
+  EXPECT_LT(messages, kBefore + kLive);
+}
+
+TEST(V1ApiTest, BatchedFormKeepsFiltersAndSendsGapsAlone) {
+  TestServer ts({.alert_history = 16});
+  for (int i = 0; i < 40; ++i) {
+    PublishSyntheticAlert(ts.alerts(), i);
+  }
+  av1::SubscribeRequest req;
+  req.set_from_sequence(1);
+  req.set_max_batch(1000);
+  req.mutable_filter()->add_rules("Synthetic rule 1");
+  AlertStream s(ts.Unix(), req);
+  auto got = s.Read(2);
+  ASSERT_EQ(got.size(), 2u);
+  // The history holds 25..40; the lapped cursor resumes at 29.
+  ASSERT_TRUE(got[0].has_gap());
+  EXPECT_EQ(got[0].gap().from_sequence(), 1u);
+  EXPECT_EQ(got[0].gap().to_sequence(), 28u);
+  EXPECT_EQ(got[0].gap().reason(), av1::GAP_REASON_HISTORY_EXPIRED);
+  ASSERT_TRUE(got[1].has_batch());
+  std::vector<uint64_t> seqs;
+  for (const auto& a : got[1].batch().alerts()) {
+    seqs.push_back(a.sequence());
+  }
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{30, 34, 38}));  // rule 1: n % 4 == 1
+  PublishSyntheticAlert(ts.alerts(), 41);  // sequence 41, rule 1: live
+  got = s.Read(1);
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_TRUE(got[0].has_batch());
+  ASSERT_EQ(got[0].batch().alerts_size(), 1);
+  EXPECT_EQ(got[0].batch().alerts(0).sequence(), 41u);
+}
+
+TEST(V1ApiTest, DefaultFormIsOneAlertPerMessageWithPublishTime) {
+  TestServer ts;
+  av1::SubscribeRequest req;
+  req.set_max_batch(1);
+  auto got = Filtered(ts, req, 8);
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_TRUE(got[i].has_alert());
+    EXPECT_EQ(got[i].alert().sequence(), i + 1);
+    EXPECT_GE(Nanos(got[i].alert().publish_time()), Nanos(got[i].alert().time()));
+    EXPECT_GT(got[i].alert().publish_time().seconds(), 1600000000);
+  }
+}
+
+TEST(V1ApiTest, EventsBatchedForm) {
+  TestServer ts({.alert_history = 16, .event_history = 1024});
+  for (int i = 0; i < 600; ++i) {
+    PublishSyntheticEvent(ts.events(), i);
+  }
+  auto stub = ev1::EventService::NewStub(ts.Unix());
+  ev1::SubscribeRequest req;
+  req.set_from_oldest(true);
+  req.set_max_batch(100);
+  grpc::ClientContext ctx;
+  auto reader = stub->Subscribe(&ctx, req);
+  uint64_t expect = 1;
+  ev1::SubscribeResponse r;
+  while (expect <= 600 && reader->Read(&r)) {
+    ASSERT_TRUE(r.has_batch());
+    ASSERT_LE(r.batch().events_size(), 100);
+    for (const auto& e : r.batch().events()) {
+      ASSERT_EQ(e.sequence(), expect++);
+      ASSERT_EQ(e.args_size(), 2);
+    }
+  }
+  EXPECT_EQ(expect, 601u);
+  ctx.TryCancel();
 }
 
 TEST(V1ApiTest, EventsWithTypeFilterResumeAndGap) {

@@ -1,9 +1,26 @@
 #include "server/api/v1_filters.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/api/message_reuse.h"
 
 namespace saker::api {
 namespace v1 = saker::alerts::v1;
+namespace {
+
+void SetTimestamp(int64_t ns, google::protobuf::Timestamp* t) {
+  t->set_seconds(ns / 1000000000);
+  t->set_nanos(static_cast<int32_t>(ns % 1000000000));
+}
+
+void SetOrClear(bool set, const std::string& value, std::string* out) {
+  if (set) {
+    out->assign(value);
+  } else {
+    out->clear();
+  }
+}
+
+}  // namespace
 
 v1::Priority ToV1Priority(Priority p) {
   return static_cast<v1::Priority>(8 - static_cast<int>(p));
@@ -53,6 +70,7 @@ absl::StatusOr<std::unique_ptr<CompiledAlertRequest>> CompiledAlertRequest::Comp
         {"sequence", 0},       {"time", kTime},       {"priority", kPriority},
         {"rule", kRule},       {"output", kOutput},   {"output_fields", kOutputFields},
         {"hostname", kHostname}, {"tags", kTags},     {"source", kSource},
+        {"publish_time", kPublishTime},
     };
     c->mask_ = 0;
     for (const std::string& path : sel.alert_fields().paths()) {
@@ -70,6 +88,7 @@ absl::StatusOr<std::unique_ptr<CompiledAlertRequest>> CompiledAlertRequest::Comp
   }
   c->start_ = StartFromOneof(request.start_case() == v1::SubscribeRequest::kFromSequence,
                              request.from_sequence(), request.from_oldest());
+  c->batch_items_ = BatchItems(request.max_batch());
   return c;
 }
 
@@ -100,40 +119,36 @@ bool CompiledAlertRequest::Matches(const AlertRecord& r) const {
 
 void CompiledAlertRequest::Fill(const AlertRecord& r, const std::string& hostname,
                                 v1::Alert* out) const {
-  out->Clear();
+  // Field by field rather than Clear(): `out` is reused for every alert, and
+  // clearing would free its strings' and map's storage.
   out->set_sequence(r.sequence);
   if (mask_ & kTime) {
-    out->mutable_time()->set_seconds(r.time_ns / 1000000000);
-    out->mutable_time()->set_nanos(static_cast<int32_t>(r.time_ns % 1000000000));
+    SetTimestamp(r.time_ns, out->mutable_time());
+  } else {
+    out->clear_time();
   }
-  if (mask_ & kPriority) {
-    out->set_priority(ToV1Priority(r.priority));
+  if (mask_ & kPublishTime) {
+    SetTimestamp(r.publish_ns, out->mutable_publish_time());
+  } else {
+    out->clear_publish_time();
   }
-  if (mask_ & kRule) {
-    out->set_rule(r.rule);
-  }
-  if (mask_ & kOutput) {
-    out->set_output(r.output);
-  }
+  out->set_priority((mask_ & kPriority) ? ToV1Priority(r.priority) : v1::PRIORITY_UNSPECIFIED);
+  SetOrClear(mask_ & kRule, r.rule, out->mutable_rule());
+  SetOrClear(mask_ & kOutput, r.output, out->mutable_output());
   if (mask_ & kOutputFields) {
-    auto* fields = out->mutable_output_fields();
-    for (size_t i = 0; i < r.output_fields.size(); ++i) {
-      if (output_fields_.empty() || output_fields_.contains(r.output_fields.name(i))) {
-        (*fields)[r.output_fields.name(i)] = r.output_fields.value(i);
-      }
-    }
+    AssignFieldMap(r.output_fields, &output_fields_, out->mutable_output_fields());
+  } else {
+    out->mutable_output_fields()->clear();
   }
-  if (mask_ & kHostname) {
-    out->set_hostname(hostname);
-  }
+  SetOrClear(mask_ & kHostname, hostname, out->mutable_hostname());
+  auto* tags = out->mutable_tags();
+  tags->Clear();  // keeps the strings for reuse
   if (mask_ & kTags) {
     for (const std::string& t : r.tags) {
-      out->add_tags(t);
+      tags->Add()->assign(t);
     }
   }
-  if (mask_ & kSource) {
-    out->set_source(r.source);
-  }
+  SetOrClear(mask_ & kSource, r.source, out->mutable_source());
 }
 
 absl::StatusOr<std::unique_ptr<CompiledEventRequest>> CompiledEventRequest::Compile(
@@ -156,6 +171,7 @@ absl::StatusOr<std::unique_ptr<CompiledEventRequest>> CompiledEventRequest::Comp
   c->start_ = StartFromOneof(
       request.start_case() == saker::events::v1::SubscribeRequest::kFromSequence,
       request.from_sequence(), request.from_oldest());
+  c->batch_items_ = BatchItems(request.max_batch());
   return c;
 }
 
@@ -168,8 +184,7 @@ bool CompiledEventRequest::Matches(const EventRecord& r) const {
 
 void CompiledEventRequest::Fill(const EventRecord& r, saker::events::v1::Event* out) {
   out->set_sequence(r.sequence);
-  out->mutable_time()->set_seconds(r.time_ns / 1000000000);
-  out->mutable_time()->set_nanos(static_cast<int32_t>(r.time_ns % 1000000000));
+  SetTimestamp(r.time_ns, out->mutable_time());
   out->set_cpu(r.cpu);
   out->set_type(r.type);
   out->set_res(r.res);

@@ -34,17 +34,21 @@ class CompiledAlertRequest {
   void Fill(const AlertRecord& r, const std::string& hostname,
             saker::alerts::v1::Alert* out) const;
   StartAt start() const { return start_; }
+  // Alerts per stream message (SubscribeRequest.max_batch, capped; 1 = the
+  // single-alert form).
+  size_t batch_items() const { return batch_items_; }
 
  private:
   enum FieldBit : uint32_t {
     kTime = 1, kPriority = 2, kRule = 4, kOutput = 8, kOutputFields = 16,
-    kHostname = 32, kTags = 64, kSource = 128, kAll = 255,
+    kHostname = 32, kTags = 64, kSource = 128, kPublishTime = 256, kAll = 511,
   };
   Priority min_priority_ = Priority::kDebug;
   absl::flat_hash_set<std::string> rules_, tags_, sources_, output_fields_;
   std::unique_ptr<AlertPredicate> condition_;
   uint32_t mask_ = kAll;
   StartAt start_;
+  size_t batch_items_ = 1;
 };
 
 class CompiledEventRequest {
@@ -55,11 +59,13 @@ class CompiledEventRequest {
   bool Matches(const EventRecord& r) const;
   static void Fill(const EventRecord& r, saker::events::v1::Event* out);
   StartAt start() const { return start_; }
+  size_t batch_items() const { return batch_items_; }
 
  private:
   absl::flat_hash_set<std::string> types_;
   std::unique_ptr<EventPredicate> condition_;
   StartAt start_;
+  size_t batch_items_ = 1;
 };
 
 }  // namespace saker::api

@@ -38,6 +38,8 @@ struct RunFlags {
   uint64_t socket_mode = 0660;
   std::string socket_group;
   std::vector<std::string> allow;  // SERVICE=ID[,ID...]
+  uint64_t alert_history = 65536;
+  uint64_t event_history = 65536;
   uint64_t keepalive_time_ms = 30000;
   uint64_t keepalive_timeout_ms = 10000;
 };
@@ -91,6 +93,16 @@ absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
                 }
                 f->allow.emplace_back(v);
                 return absl::OkStatus();
+              });
+  flags.Value("--grpc-alert-history", "",
+              "alerts the API keeps for get and resume; also each subscriber's queue bound "
+              "(default 65536)",
+              [f](absl::string_view v) {
+                return ParseUint("--grpc-alert-history", v, &f->alert_history);
+              });
+  flags.Value("--grpc-event-history", "", "raw events the API keeps (default 65536)",
+              [f](absl::string_view v) {
+                return ParseUint("--grpc-event-history", v, &f->event_history);
               });
   flags.Value("--grpc-keepalive-time-ms", "", "ping idle clients this often (default 30000)",
               [f](absl::string_view v) {
@@ -176,7 +188,7 @@ int RunDetect(const std::vector<std::string>& args) {
     return Fail(absl::InternalError(absl::StrCat("reading /proc: ", snapshot.status().message())));
   }
 
-  api::ApiServer api;
+  api::ApiServer api(api::ApiServer::HubOptions{f.alert_history, f.event_history});
   ApiRulesControl rules_control(&rules);
   ApiDriverStatus driver_status(&d);
   ApiAlertFilterCompiler alert_filters;
