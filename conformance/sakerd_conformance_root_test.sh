@@ -31,14 +31,25 @@ run_suite tls --address "127.0.0.1:$port" --trigger "$TRIGGER" \
 expect tls "PASS tls\.allowed_client" "PASS tls\.no_client_cert" "PASS tls\.expired_cert" \
   "PASS tls\.other_ca" "PASS falco\.sub\.push" "[0-9]+ passed, 0 failed(, [0-9]+ skipped)?"
 
-# A second daemon with a tiny history: a stalled reader is lapped by real
-# alerts and must get an in-band gap notice.
+# A second daemon with a tiny history and a rule that fires on every open of
+# a marker path: a stalled reader is lapped by real alerts (enough of them
+# to fill the transport's buffers too) and must get an in-band gap notice.
+cat >"$WORK/gap_rules.yaml" <<'Y'
+- rule: gap marker opened
+  desc: fires once per open of the marker path
+  condition: evt.type in (open, openat) and fd.name startswith /tmp/saker-gap-marker
+  output: "marker opened by %proc.name (%fd.name)"
+  priority: NOTICE
+Y
 "$SAKERD" run --grpc-bind "unix://$WORK/small.sock" --grpc-alert-history 8 \
-  --duration 300 >/dev/null 2>"$WORK/small.log" &
+  -r "$WORK/gap_rules.yaml" --duration 300 >/dev/null 2>"$WORK/small.log" &
 PIDS+=($!)
 for _ in $(seq 200); do grep -q '^sakerd: capturing' "$WORK/small.log" && break; sleep 0.1; done
 run_suite gap --address "unix://$WORK/small.sock" --only v1.alerts.gap,v1.alerts.resume \
-  --trigger "for i in \$(seq 200); do cat /etc/shadow >/dev/null; done"
+  --trigger "python3 -c 'import os
+for _ in range(100000):
+    try: os.open(\"/tmp/saker-gap-marker\", os.O_RDONLY)
+    except OSError: pass'"
 [[ $RC == 0 ]] || fail "gap: the suite failed against sakerd"
 expect gap "PASS v1\.alerts\.gap" "PASS v1\.alerts\.resume" "2 passed, 0 failed"
 echo "OK"
