@@ -21,6 +21,15 @@ void AddDriverFlags(FlagSet* flags, double* duration, driver::DriverOptions* o) 
                  o->ring_bytes_per_cpu = static_cast<uint32_t>(n);
                  return st;
                });
+  flags->Value("--coalesce-us", "",
+               "after a wakeup, let events gather this long before draining (default 500; "
+               "0 drains at once: lower latency, more wakeups)",
+               [o](absl::string_view v) {
+                 uint64_t n = 0;
+                 auto st = ParseUint("--coalesce-us", v, &n);
+                 o->coalesce_us = static_cast<uint32_t>(n);
+                 return st;
+               });
   flags->Value("--snaplen", "", "bytes of send/recv payload to capture (default 0)",
                [o](absl::string_view v) {
                  uint64_t n = 0;
