@@ -4,7 +4,6 @@
 #include "absl/strings/str_cat.h"
 #include "server/capture/writer.h"
 #include "server/daemon/commands.h"
-#include "server/daemon/deadline.h"
 #include "server/daemon/event_output.h"
 #include "server/daemon/driver_flags.h"
 #include "server/daemon/flags.h"
@@ -99,17 +98,7 @@ int RunCapture(const std::vector<std::string>& args) {
     tee.Add(writer_sink.get());
   }
 
-  absl::Status st;
-  {
-    StopOnSignals signals(&d);
-    Deadline deadline(&d, f.duration);
-    st = d.Run(&tee);
-  }
-  // Events already in the rings belong to the capture: detach, then drain.
-  d.Detach();
-  if (st.ok()) {
-    st = d.Drain(&tee);
-  }
+  absl::Status st = RunLive(&d, &tee, f.duration);
   std::fflush(stdout);
   if (writer_sink != nullptr) {
     if (st.ok()) {

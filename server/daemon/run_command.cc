@@ -11,7 +11,6 @@
 #include "server/capture/proc_snapshot.h"
 #include "server/daemon/api_bridge.h"
 #include "server/daemon/commands.h"
-#include "server/daemon/deadline.h"
 #include "server/daemon/detection.h"
 #include "server/daemon/driver_flags.h"
 #include "server/daemon/event_output.h"
@@ -242,16 +241,7 @@ int RunDetect(const std::vector<std::string>& args) {
   std::fprintf(stderr, "sakerd: capturing; %zu rules loaded\n", loaded);
   std::fflush(stderr);
 
-  absl::Status st;
-  {
-    StopOnSignals signals(&d);
-    Deadline deadline(&d, f.duration);
-    st = d.Run(&tee);
-  }
-  d.Detach();
-  if (st.ok()) {
-    st = d.Drain(&tee);
-  }
+  absl::Status st = RunLive(&d, &tee, f.duration);
   std::fflush(stdout);
   api.Shutdown();
   PrintStats(stderr, d.delivered(), d.ReadCounters());

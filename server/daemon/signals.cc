@@ -4,6 +4,9 @@
 
 #include <atomic>
 
+#include "server/daemon/deadline.h"
+#include "server/driver/driver.h"
+
 namespace saker::daemon {
 namespace {
 
@@ -44,6 +47,20 @@ ReloadOnSighup::~ReloadOnSighup() { signal(SIGHUP, SIG_DFL); }
 
 bool ReloadOnSighup::TakeRequest() {
   return g_reload.load(std::memory_order_relaxed) && g_reload.exchange(false);
+}
+
+absl::Status RunLive(driver::Driver* driver, EventSink* sink, double duration_s) {
+  absl::Status st;
+  {
+    StopOnSignals signals(driver);
+    Deadline deadline(driver, duration_s);
+    st = driver->Run(sink);
+  }
+  driver->Detach();
+  if (st.ok()) {
+    st = driver->Drain(sink);
+  }
+  return st;
 }
 
 }  // namespace saker::daemon

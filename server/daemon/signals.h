@@ -2,6 +2,7 @@
 // is an atomic store and an eventfd write).
 #pragma once
 
+#include "absl/status/status.h"
 #include "server/driver/event_source.h"
 
 namespace saker::daemon {
@@ -30,5 +31,18 @@ class ReloadOnSighup {
   // True once per SIGHUP received.
   bool TakeRequest();
 };
+
+}  // namespace saker::daemon
+
+namespace saker::driver {
+class Driver;
+}  // namespace saker::driver
+
+namespace saker::daemon {
+
+// Runs the live driver into `sink` until SIGINT/SIGTERM or `duration_s`
+// seconds (0: no limit), then detaches the probe and drains what the rings
+// still hold: those events belong to the run.
+absl::Status RunLive(driver::Driver* driver, EventSink* sink, double duration_s);
 
 }  // namespace saker::daemon
