@@ -91,6 +91,8 @@ class Parser {
 
   bool ParseOr(Node* out);
   bool ParseAnd(Node* out);
+  bool ParseNary(Node* out, absl::string_view keyword, Node::Kind kind,
+                 bool (Parser::*operand)(Node*));
   bool ParseNot(Node* out);
   bool ParseCheck(Node* out);
   bool ParseCondition(Node* out);
@@ -137,53 +139,32 @@ absl::StatusOr<Node> Parser::Run(Position* error_pos) {
 }
 
 bool Parser::ParseOr(Node* out) {
-  size_t start = pos_;
-  Node first;
-  if (!ParseAnd(&first)) {
-    return false;
-  }
-  std::vector<Node> children;
-  children.push_back(std::move(first));
-  for (;;) {
-    SkipBlanks();
-    if (!Keyword("or", "(")) {
-      break;
-    }
-    pos_ += 2;
-    SkipBlanks();
-    Node next;
-    if (!ParseAnd(&next)) {
-      return false;
-    }
-    children.push_back(std::move(next));
-  }
-  if (children.size() == 1) {
-    *out = std::move(children[0]);
-  } else {
-    out->kind = Node::Kind::kOr;
-    out->pos = Here(start);
-    out->children = std::move(children);
-  }
-  return true;
+  return ParseNary(out, "or", Node::Kind::kOr, &Parser::ParseAnd);
 }
 
 bool Parser::ParseAnd(Node* out) {
+  return ParseNary(out, "and", Node::Kind::kAnd, &Parser::ParseNot);
+}
+
+// operand (keyword operand)*: one n-ary node, or the lone operand itself.
+bool Parser::ParseNary(Node* out, absl::string_view keyword, Node::Kind kind,
+                       bool (Parser::*operand)(Node*)) {
   size_t start = pos_;
   Node first;
-  if (!ParseNot(&first)) {
+  if (!(this->*operand)(&first)) {
     return false;
   }
   std::vector<Node> children;
   children.push_back(std::move(first));
   for (;;) {
     SkipBlanks();
-    if (!Keyword("and", "(")) {
+    if (!Keyword(keyword, "(")) {
       break;
     }
-    pos_ += 3;
+    pos_ += keyword.size();
     SkipBlanks();
     Node next;
-    if (!ParseNot(&next)) {
+    if (!(this->*operand)(&next)) {
       return false;
     }
     children.push_back(std::move(next));
@@ -191,7 +172,7 @@ bool Parser::ParseAnd(Node* out) {
   if (children.size() == 1) {
     *out = std::move(children[0]);
   } else {
-    out->kind = Node::Kind::kAnd;
+    out->kind = kind;
     out->pos = Here(start);
     out->children = std::move(children);
   }
