@@ -26,6 +26,7 @@ namespace {
 struct RunFlags {
   std::vector<std::string> rules;
   bool json = false;
+  bool match_all = false;
   double duration = 0;
   driver::DriverOptions driver;
   std::vector<std::string> binds;
@@ -57,6 +58,15 @@ absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
                 return absl::OkStatus();
               });
   flags.Bool("--json", "print Falco's JSON alert, one per line", &f->json);
+  flags.Value("--rule-matching", "", "first (default: the first matching rule alerts) or all",
+              [f](absl::string_view v) {
+                if (v != "first" && v != "all") {
+                  return absl::InvalidArgumentError(
+                      absl::StrCat("--rule-matching expects first or all, got \"", v, "\""));
+                }
+                f->match_all = v == "all";
+                return absl::OkStatus();
+              });
   flags.Value("--grpc-bind", "",
               "serve the gRPC API at unix:///PATH or HOST:PORT (mTLS; repeatable; "
               "default unix:///run/saker/saker.sock)",
@@ -170,6 +180,7 @@ int RunDetect(const std::vector<std::string>& args) {
   rules::EngineOptions eo;
   eo.alerts.hostname = AlertHostname();
   eo.alerts.json_output = f.json;
+  eo.rule_matching = f.match_all ? rules::RuleMatching::kAll : rules::RuleMatching::kFirst;
   RulesHandle rules(eo, f.rules);
   if (auto st = rules.Load(); !st.ok()) {
     return Fail(st);
