@@ -75,7 +75,7 @@ saker_restart() {
 }
 
 saker_trigger() {
-  sh -c "$SAKER_TRIGGER" _ "$1"
+  sh -c "$SAKER_TRIGGER $1"
 }
 
 _saker_cleanup() {
