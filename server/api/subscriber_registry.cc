@@ -9,12 +9,14 @@ uint64_t SubscriberRegistry::Add(Subscription* s) {
   }
   uint64_t id = next_id_++;
   subs_.emplace(s, id);
+  count_.store(subs_.size(), std::memory_order_relaxed);
   return id;
 }
 
 void SubscriberRegistry::Remove(Subscription* s) {
   std::lock_guard<std::mutex> l(mu_);
   subs_.erase(s);
+  count_.store(subs_.size(), std::memory_order_relaxed);
   if (subs_.empty()) {
     empty_cv_.notify_all();
   }
@@ -46,9 +48,6 @@ void SubscriberRegistry::StopAll() {
   }
 }
 
-size_t SubscriberRegistry::size() const {
-  std::lock_guard<std::mutex> l(mu_);
-  return subs_.size();
-}
+size_t SubscriberRegistry::size() const { return count_.load(std::memory_order_relaxed); }
 
 }  // namespace saker::api

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -42,6 +43,7 @@ class SubscriberRegistry {
   std::vector<SubscriberSnapshot> List() const;
   // Stops every stream, and every stream added from now on.
   void StopAll();
+  // Lock-free: the event path asks on every event.
   size_t size() const;
   // Waits until every subscription is gone or the deadline passes; true when
   // empty.
@@ -51,6 +53,7 @@ class SubscriberRegistry {
   mutable std::mutex mu_;
   std::condition_variable empty_cv_;
   std::unordered_map<Subscription*, uint64_t> subs_;
+  std::atomic<size_t> count_{0};  // subs_.size(), readable without mu_
   uint64_t next_id_ = 1;
   bool stopping_ = false;
 };

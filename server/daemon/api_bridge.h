@@ -34,8 +34,8 @@ class ApiAlertPublisher : public AlertSink {
 };
 
 // Publishes raw events to the API's event hub while anyone is subscribed
-// (checked every few thousand events: decoding every event for nobody would
-// cost more than the rest of the pipeline).
+// (decoding every event for nobody would cost more than the rest of the
+// pipeline).
 class ApiEventPublisher : public EventSink {
  public:
   ApiEventPublisher(api::ApiServer* server, int64_t boot_time_ns)
@@ -45,8 +45,6 @@ class ApiEventPublisher : public EventSink {
  private:
   api::ApiServer* server_;
   int64_t boot_time_ns_;
-  uint32_t until_check_ = 0;
-  bool publishing_ = false;
   std::string args_json_;
   std::vector<std::string> values_;
   std::vector<api::FieldView> args_;
