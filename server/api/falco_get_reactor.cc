@@ -1,21 +1,13 @@
 #include "server/api/falco_get_reactor.h"
 
 #include "server/api/convert_falco.h"
+#include "server/api/falco_stream_config.h"
 
 namespace saker::api {
 
 FalcoGetReactor::FalcoGetReactor(ApiContext* api, grpc::CallbackServerContext* ctx)
-    : StreamPump<AlertRecord>(Config{
-          .ring = api->alerts,
-          .registry = &api->registry,
-          .start = StartAt{StartAt::Kind::kOldest, 0},
-          .finish_when_caught_up = true,
-          .gap_notices = false,
-          .kind = StreamKind::kFalco,
-          .peer = ctx->peer(),
-          .identity = Access::IdentityOf(ctx),
-          .stop_status = grpc::Status::OK,
-      }),
+    : StreamPump<AlertRecord>(
+          FalcoStreamConfig(api, ctx, StartAt{StartAt::Kind::kOldest, 0}, true)),
       api_(api) {
   Begin();
 }

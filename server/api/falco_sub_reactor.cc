@@ -1,21 +1,12 @@
 #include "server/api/falco_sub_reactor.h"
 
 #include "server/api/convert_falco.h"
+#include "server/api/falco_stream_config.h"
 
 namespace saker::api {
 
 FalcoSubReactor::FalcoSubReactor(ApiContext* api, grpc::CallbackServerContext* ctx)
-    : StreamPump<AlertRecord>(Config{
-          .ring = api->alerts,
-          .registry = &api->registry,
-          .start = StartAt{},
-          .finish_when_caught_up = false,
-          .gap_notices = false,
-          .kind = StreamKind::kFalco,
-          .peer = ctx->peer(),
-          .identity = Access::IdentityOf(ctx),
-          .stop_status = grpc::Status::OK,
-      }),
+    : StreamPump<AlertRecord>(FalcoStreamConfig(api, ctx, StartAt{}, false)),
       api_(api) {
   StartRead(&request_);
   Begin();

@@ -1,22 +1,14 @@
 #include "server/api/falco_subscribe_reactor.h"
 
 #include "server/api/convert_falco.h"
+#include "server/api/falco_stream_config.h"
 
 namespace saker::api {
 
 FalcoSubscribeReactor::FalcoSubscribeReactor(ApiContext* api, grpc::CallbackServerContext* ctx,
                                              bool keepalive)
-    : StreamPump<AlertRecord>(Config{
-          .ring = api->alerts,
-          .registry = &api->registry,
-          .start = keepalive ? StartAt{} : StartAt{StartAt::Kind::kOldest, 0},
-          .finish_when_caught_up = !keepalive,
-          .gap_notices = false,
-          .kind = StreamKind::kFalco,
-          .peer = ctx->peer(),
-          .identity = Access::IdentityOf(ctx),
-          .stop_status = grpc::Status::OK,
-      }),
+    : StreamPump<AlertRecord>(FalcoStreamConfig(
+          api, ctx, keepalive ? StartAt{} : StartAt{StartAt::Kind::kOldest, 0}, !keepalive)),
       api_(api) {
   Begin();
 }
