@@ -42,21 +42,9 @@ absl::Status ParseCaptureFlags(const std::vector<std::string>& args, CaptureFlag
   FlagSet flags("capture");
   flags.Bool("--json", "print one JSON object per event on stdout", &f->json);
   flags.Bool("--quiet", "print no events (count them; with -w, only record)", &f->quiet);
-  flags.Value("--write", "-w", "record the events to a capture file",
-              [f](absl::string_view v) {
-                f->write_path = std::string(v);
-                return absl::OkStatus();
-              });
+  flags.String("--write", "-w", "record the events to a capture file", &f->write_path);
   AddDriverFlags(&flags, &f->duration, &f->driver);
-  std::vector<std::string> positional;
-  if (auto st = flags.Parse(args, &positional); !st.ok()) {
-    return st;
-  }
-  if (!positional.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("capture: unexpected argument \"", positional[0], "\"\n", flags.Usage()));
-  }
-  return absl::OkStatus();
+  return flags.ParseFlagsOnly(args);
 }
 
 }  // namespace

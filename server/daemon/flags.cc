@@ -18,6 +18,33 @@ void FlagSet::Bool(std::string name, std::string help, bool* out) {
                     }});
 }
 
+void FlagSet::String(std::string name, std::string alias, std::string help, std::string* out) {
+  Value(std::move(name), std::move(alias), std::move(help), [out](absl::string_view v) {
+    *out = std::string(v);
+    return absl::OkStatus();
+  });
+}
+
+void FlagSet::Strings(std::string name, std::string alias, std::string help,
+                      std::vector<std::string>* out) {
+  Value(std::move(name), std::move(alias), std::move(help), [out](absl::string_view v) {
+    out->emplace_back(v);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status FlagSet::ParseFlagsOnly(const std::vector<std::string>& args) {
+  std::vector<std::string> positional;
+  if (auto st = Parse(args, &positional); !st.ok()) {
+    return st;
+  }
+  if (!positional.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(command_, ": unexpected argument \"",
+                                                   positional[0], "\"\n", Usage()));
+  }
+  return absl::OkStatus();
+}
+
 const FlagSet::Flag* FlagSet::Find(absl::string_view name) const {
   for (const Flag& f : flags_) {
     if (f.name == name || (!f.alias.empty() && f.alias == name)) {

@@ -21,10 +21,17 @@ class FlagSet {
              std::function<absl::Status(absl::string_view)> set);
   // A boolean flag.
   void Bool(std::string name, std::string help, bool* out);
+  // A string flag, and a repeatable one that appends each value.
+  void String(std::string name, std::string alias, std::string help, std::string* out);
+  void Strings(std::string name, std::string alias, std::string help,
+               std::vector<std::string>* out);
 
   // Parses args (without the program and command names). Positional
   // arguments are collected in order.
   absl::Status Parse(const std::vector<std::string>& args, std::vector<std::string>* positional);
+
+  // Parses args that must all be flags.
+  absl::Status ParseFlagsOnly(const std::vector<std::string>& args);
 
   std::string Usage() const;
 

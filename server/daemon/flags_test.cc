@@ -24,6 +24,19 @@ TEST(FlagSetTest, ParsesValuesBoolsAliasesAndPositionals) {
   EXPECT_EQ(pos, std::vector<std::string>{"file"});
 }
 
+TEST(FlagSetTest, StringsAndFlagsOnly) {
+  std::string out;
+  std::vector<std::string> many;
+  FlagSet flags("run");
+  flags.String("--out", "-o", "", &out);
+  flags.Strings("--rules", "-r", "", &many);
+  ASSERT_TRUE(flags.ParseFlagsOnly({"-o", "x", "-r", "a", "--rules=b"}).ok());
+  EXPECT_EQ(out, "x");
+  EXPECT_EQ(many, (std::vector<std::string>{"a", "b"}));
+  auto st = flags.ParseFlagsOnly({"stray"});
+  EXPECT_NE(st.message().find("run: unexpected argument \"stray\""), std::string::npos) << st;
+}
+
 TEST(FlagSetTest, ErrorsNameTheFlag) {
   uint64_t n = 0;
   FlagSet flags("capture");

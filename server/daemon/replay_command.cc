@@ -58,11 +58,8 @@ int RunReplay(const std::vector<std::string>& args) {
   bool builtin_rules = false;
   std::vector<std::string> rule_files;
   FlagSet flags("replay");
-  flags.Value("--rules", "-r", "evaluate these rules and print alerts (repeatable)",
-              [&rule_files](absl::string_view v) {
-                rule_files.emplace_back(v);
-                return absl::OkStatus();
-              });
+  flags.Strings("--rules", "-r", "evaluate these rules and print alerts (repeatable)",
+                &rule_files);
   flags.Bool("--builtin-rules", "evaluate Saker's built-in rules and print alerts",
              &builtin_rules);
   flags.Bool("--json", "print one JSON object per event on stdout", &json);

@@ -46,17 +46,8 @@ struct RunFlags {
 
 absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
   FlagSet flags("run");
-  auto set = [](std::string* dst) {
-    return [dst](absl::string_view v) {
-      *dst = std::string(v);
-      return absl::OkStatus();
-    };
-  };
-  flags.Value("--rules", "-r", "a rules file to load (repeatable; default: built-in rules)",
-              [f](absl::string_view v) {
-                f->rules.emplace_back(v);
-                return absl::OkStatus();
-              });
+  flags.Strings("--rules", "-r", "a rules file to load (repeatable; default: built-in rules)",
+                &f->rules);
   flags.Bool("--json", "print Falco's JSON alert, one per line", &f->json);
   flags.Value("--rule-matching", "", "first (default: the first matching rule alerts) or all",
               [f](absl::string_view v) {
@@ -67,16 +58,13 @@ absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
                 f->match_all = v == "all";
                 return absl::OkStatus();
               });
-  flags.Value("--grpc-bind", "",
-              "serve the gRPC API at unix:///PATH or HOST:PORT (mTLS; repeatable; "
-              "default unix:///run/saker/saker.sock)",
-              [f](absl::string_view v) {
-                f->binds.emplace_back(v);
-                return absl::OkStatus();
-              });
-  flags.Value("--tls-cert", "", "server certificate (PEM) for TCP binds", set(&f->tls_cert));
-  flags.Value("--tls-key", "", "server private key (PEM) for TCP binds", set(&f->tls_key));
-  flags.Value("--tls-ca", "", "CA (PEM) that client certificates must chain to", set(&f->tls_ca));
+  flags.Strings("--grpc-bind", "",
+                "serve the gRPC API at unix:///PATH or HOST:PORT (mTLS; repeatable; "
+                "default unix:///run/saker/saker.sock)",
+                &f->binds);
+  flags.String("--tls-cert", "", "server certificate (PEM) for TCP binds", &f->tls_cert);
+  flags.String("--tls-key", "", "server private key (PEM) for TCP binds", &f->tls_key);
+  flags.String("--tls-ca", "", "CA (PEM) that client certificates must chain to", &f->tls_ca);
   flags.Bool("--grpc-falco-socket", "also serve Falco's socket unix:///run/falco/falco.sock",
              &f->falco_socket);
   flags.Bool("--no-grpc", "serve no gRPC API", &f->no_grpc);
@@ -91,7 +79,7 @@ absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
                 }
                 return absl::OkStatus();
               });
-  flags.Value("--grpc-socket-group", "", "unix socket group (name)", set(&f->socket_group));
+  flags.String("--grpc-socket-group", "", "unix socket group (name)", &f->socket_group);
   flags.Value("--grpc-allow", "",
               "SERVICE=ID[,ID...]: only these client certificate identities (CN or SAN) may "
               "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable)",
@@ -123,15 +111,7 @@ absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
                 return ParseUint("--grpc-keepalive-timeout-ms", v, &f->keepalive_timeout_ms);
               });
   AddDriverFlags(&flags, &f->duration, &f->driver);
-  std::vector<std::string> positional;
-  if (auto st = flags.Parse(args, &positional); !st.ok()) {
-    return st;
-  }
-  if (!positional.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("run: unexpected argument \"", positional[0], "\"\n", flags.Usage()));
-  }
-  return absl::OkStatus();
+  return flags.ParseFlagsOnly(args);
 }
 
 absl::Status AddListeners(const RunFlags& f, api::ApiServerOptions* o) {

@@ -12,11 +12,7 @@ namespace saker::daemon {
 int RunValidate(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   FlagSet flags("validate");
-  flags.Value("--rules", "-r", "a rules file to load (repeatable, in order)",
-              [&files](absl::string_view v) {
-                files.emplace_back(v);
-                return absl::OkStatus();
-              });
+  flags.Strings("--rules", "-r", "a rules file to load (repeatable, in order)", &files);
   std::vector<std::string> positional;
   if (auto st = flags.Parse(args, &positional); !st.ok()) {
     std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
