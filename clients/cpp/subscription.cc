@@ -74,9 +74,11 @@ void SubscriptionImpl<T>::Start() {
 
 // Where the next attempt starts: after the last sequence delivered, or, when
 // the server is a new instance (its start time changed, so its sequence
-// numbers started again at 1), at the new instance's first alert.
+// numbers started again at 1), at the new instance's first alert. Nullopt
+// when that cannot be told (the server's status did not answer): resuming
+// blindly could skip a new instance's first alerts, so the attempt waits.
 template <typename T>
-StartAt SubscriptionImpl<T>::NextStart() {
+std::optional<StartAt> SubscriptionImpl<T>::NextStart() {
   std::optional<absl::Time> epoch = epoch_ ? epoch_() : std::nullopt;
   bool restarted = epoch && server_epoch_ && *epoch != *server_epoch_;
   if (epoch) {
@@ -85,6 +87,9 @@ StartAt SubscriptionImpl<T>::NextStart() {
   uint64_t last = last_sequence();
   if (last == 0) {
     return initial_start_;
+  }
+  if (epoch_ && !epoch) {
+    return std::nullopt;
   }
   StartAt start;
   start.from_sequence = restarted ? 1 : last + 1;
@@ -101,21 +106,23 @@ void SubscriptionImpl<T>::Run() {
       absl::MutexLock l(&mu_);
       ++reconnects_;
     }
-    StartAt start = NextStart();
-    grpc::ClientContext context;
-    {
-      absl::MutexLock l(&mu_);
-      if (cancelled_) {
-        break;
-      }
-      context_ = &context;
-    }
+    std::optional<StartAt> start = NextStart();
     bool received = false;
-    last = attempt_(&context, start, [&](Item item) {
-      received = true;
-      return Deliver(std::move(item));
-    });
-    {
+    if (!start) {
+      last = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server's status did not answer");
+    } else {
+      grpc::ClientContext context;
+      {
+        absl::MutexLock l(&mu_);
+        if (cancelled_) {
+          break;
+        }
+        context_ = &context;
+      }
+      last = attempt_(&context, *start, [&](Item item) {
+        received = true;
+        return Deliver(std::move(item));
+      });
       absl::MutexLock l(&mu_);
       context_ = nullptr;
       if (cancelled_) {

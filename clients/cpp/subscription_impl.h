@@ -42,7 +42,7 @@ class SubscriptionImpl {
 
  private:
   void Run();
-  StartAt NextStart();
+  std::optional<StartAt> NextStart();
   bool Deliver(Item item);
   std::optional<Item> PopLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

@@ -95,6 +95,11 @@ func (r *resumer[T]) serverInfo() (time.Time, uint64, bool) {
 // starts from the new server's oldest item instead.
 func (r *resumer[T]) connect() error {
 	epoch, newest, ok := r.serverInfo()
+	if r.connected && !ok && r.last > 0 {
+		// Without the server's start time a restart cannot be told apart, and
+		// resuming blindly could skip a new instance's first items: retry.
+		return status.Error(codes.Unavailable, "saker: the server's status did not answer")
+	}
 	start := r.start
 	switch {
 	case !r.connected:

@@ -183,6 +183,12 @@ async fn pump<S: Source>(
             r = async {
                 let now = server_start(channel).await;
                 let resume = match (last, started, now) {
+                    // Whether the server restarted cannot be told (its status did
+                    // not answer): resuming blindly could skip a new instance's
+                    // first items, so retry after the backoff.
+                    (Some(_), Some(_), None) => {
+                        return Err(Status::unavailable("the server's status did not answer"));
+                    }
                     // A restarted server numbers from 1 again: take all it has.
                     (Some(_), Some(a), Some(b)) if a != b => Resume::Oldest,
                     (Some(seq), _, _) => Resume::From(seq + 1),

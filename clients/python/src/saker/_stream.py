@@ -96,6 +96,13 @@ class _Core:
         else:
             self.last_sequence = item.sequence
 
+    def blind(self, epoch: Optional[datetime]) -> bool:
+        """True when a reconnect cannot tell whether the server restarted (its
+        status did not answer): resuming blindly could skip a new instance's first
+        items, so the caller waits and retries instead."""
+        return (self.policy is not None and self.connects > 0 and self.last_sequence > 0
+                and epoch is None)
+
     def after_error(self, err: Optional[grpc.RpcError]) -> float:
         """The delay before reconnecting, or raises ``err`` when we must not."""
         if err is not None and (self.policy is None or err.code() not in RETRYABLE):
@@ -161,7 +168,13 @@ class Subscription(Generic[T]):
     def _run(self) -> Iterator[Any]:
         core = self._core
         while not self._cancelled.is_set():
-            req, notice = core.request(self._epoch() if core.policy else None)
+            epoch = self._epoch() if core.policy else None
+            if core.blind(epoch):
+                delay = core.after_error(None)
+                if delay < 0 or self._cancelled.wait(delay):
+                    return
+                continue
+            req, notice = core.request(epoch)
             if notice is not None:
                 yield notice
             with self._lock:
@@ -239,7 +252,17 @@ class AsyncSubscription(Generic[T]):
         core = self._core
         self._wake = asyncio.Event()
         while not self._cancelled:
-            req, notice = core.request(await self._epoch() if core.policy else None)
+            epoch = await self._epoch() if core.policy else None
+            if core.blind(epoch):
+                delay = core.after_error(None)
+                if delay < 0:
+                    return
+                try:
+                    await asyncio.wait_for(self._wake.wait(), delay)
+                    return  # woken: cancelled
+                except asyncio.TimeoutError:
+                    continue
+            req, notice = core.request(epoch)
             if notice is not None:
                 yield notice
             if self._cancelled:
