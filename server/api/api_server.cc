@@ -151,13 +151,15 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
       builder.AddListeningPort(l.address, grpc::InsecureServerCredentials());
       continue;
     }
-    if (auto st = ValidateTlsFiles(l.tls_cert, l.tls_key, l.tls_ca); !st.ok()) {
-      return st;
+    auto stage = TlsStage::Create(l.tls_cert, l.tls_key, l.tls_ca, options.tls_stage_dir);
+    if (!stage.ok()) {
+      return stage.status();
     }
     builder.AddListeningPort(l.address,
-                             MutualTlsCredentials(l.tls_cert, l.tls_key, l.tls_ca,
+                             MutualTlsCredentials((*stage)->cert(), (*stage)->key(), (*stage)->ca(),
                                                   options.tls_refresh_seconds),
                              &ports_[i]);
+    tls_stages_.push_back(*std::move(stage));
   }
 
   const Keepalive& k = options.keepalive;
@@ -213,6 +215,20 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   return absl::OkStatus();
 }
 
+absl::Status ApiServer::ReloadCertificates() {
+  for (const auto& stage : tls_stages_) {
+    if (auto st = stage->Validate(); !st.ok()) {
+      return st;
+    }
+  }
+  for (const auto& stage : tls_stages_) {
+    if (auto st = stage->Commit(); !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
 void ApiServer::Shutdown() {
   if (server_ == nullptr) {
     return;
@@ -234,6 +250,7 @@ void ApiServer::Shutdown() {
     unlink(path.c_str());
   }
   socket_paths_.clear();
+  tls_stages_.clear();
 }
 
 }  // namespace saker::api

@@ -28,6 +28,7 @@
 #include "server/api/api_context.h"
 #include "server/api/hub.h"
 #include "server/api/interfaces.h"
+#include "server/api/tls_stage.h"
 
 namespace grpc {
 class Server;
@@ -76,7 +77,11 @@ struct ApiServerOptions {
   // whose certificate verified; the unix socket is governed by its mode.
   std::map<std::string, std::set<std::string>> allow;
   Keepalive keepalive;
-  unsigned tls_refresh_seconds = 60;  // certificate files re-read this often
+  // Each mTLS listener serves private copies of its certificate files
+  // (TlsStage), made under tls_stage_dir (empty: $TMPDIR or /tmp) and
+  // re-read this often; ReloadCertificates() replaces them.
+  unsigned tls_refresh_seconds = 1;
+  std::string tls_stage_dir;
   int max_request_bytes = 64 * 1024;  // larger requests: RESOURCE_EXHAUSTED
   absl::Duration shutdown_grace = absl::Seconds(2);
   VersionInfo version;
@@ -113,6 +118,12 @@ class ApiServer {
   // sockets. Idempotent.
   void Shutdown();
 
+  // Re-reads every mTLS listener's certificate, key and CA files. All are
+  // validated before any is replaced: on error (named file and cause) the
+  // running certificates stay. New handshakes use the new files within
+  // tls_refresh_seconds; open streams keep their connections.
+  absl::Status ReloadCertificates();
+
   // The bound port of each listener, in order (0 for unix sockets).
   const std::vector<int>& ports() const { return ports_; }
   size_t subscribers() const { return context_.registry.size(); }
@@ -123,6 +134,7 @@ class ApiServer {
   ApiContext context_;
   absl::Duration grace_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::vector<std::unique_ptr<TlsStage>> tls_stages_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<int> ports_;
   std::vector<std::string> socket_paths_;

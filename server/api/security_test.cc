@@ -3,6 +3,7 @@
 // CN/SAN, and certificate reload without dropping open streams.
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -114,7 +115,6 @@ TEST(SecurityTest, CertificatesReloadWithoutDroppingOpenStreams) {
   TestServer ts({}, [&](ApiServerOptions& o) {
     o.listeners[1] = *ParseBind("127.0.0.1:0", (dir / "server.pem").string(),
                                 (dir / "server.key").string(), (dir / "ca.pem").string());
-    o.tls_refresh_seconds = 1;
   });
   // An open stream from client1 (trusted by the current CA).
   auto stub = saker::alerts::v1::AlertService::NewStub(ts.Tls("client1"));
@@ -123,9 +123,19 @@ TEST(SecurityTest, CertificatesReloadWithoutDroppingOpenStreams) {
   ASSERT_TRUE(WaitFor([&] { return ts.server().subscribers() == 1; }));
   EXPECT_NE(Version(TlsChannel(ts.tls_port(), "rogue")).error_code(), grpc::StatusCode::OK);
 
-  // Trust the other CA instead (atomic rename, as the provider expects).
-  fs::copy_file(fs::path(CertDir()) / "other-ca.pem", dir / "ca.pem.new");
-  fs::rename(dir / "ca.pem.new", dir / "ca.pem");
+  // A broken CA file is refused on reload, and the running files stay.
+  fs::copy_file(dir / "ca.pem", dir / "ca.pem.good");
+  { std::ofstream(dir / "ca.pem", std::ios::trunc) << "not a certificate\n"; }
+  absl::Status bad = ts.server().ReloadCertificates();
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find((dir / "ca.pem").string()), std::string::npos) << bad;
+  absl::SleepFor(absl::Seconds(2));  // two watcher refreshes
+  EXPECT_TRUE(Version(ts.Tls("client1")).ok());
+
+  // Trust the other CA instead: picked up on reload.
+  fs::copy_file(fs::path(CertDir()) / "other-ca.pem", dir / "ca.pem",
+                fs::copy_options::overwrite_existing);
+  ASSERT_TRUE(ts.server().ReloadCertificates().ok());
   ASSERT_TRUE(WaitFor([&] { return Version(TlsChannel(ts.tls_port(), "rogue")).ok(); },
                       absl::Seconds(15)));
   EXPECT_NE(Version(TlsChannel(ts.tls_port(), "client1")).error_code(), grpc::StatusCode::OK);
