@@ -1,5 +1,8 @@
 #include "server/daemon/detection.h"
 
+#include <algorithm>
+#include <filesystem>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -93,9 +96,30 @@ std::string AlertHostname() {
   return buf;
 }
 
+std::vector<std::string> ExpandRulesPaths(const std::vector<std::string>& paths) {
+  // As Falco does: a directory stands for its regular files, by name.
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(p, ec)) {
+      out.push_back(p);
+      continue;
+    }
+    std::vector<std::string> in_dir;
+    for (const auto& entry : std::filesystem::directory_iterator(p, ec)) {
+      if (entry.is_regular_file(ec)) {
+        in_dir.push_back(entry.path().string());
+      }
+    }
+    std::sort(in_dir.begin(), in_dir.end());
+    out.insert(out.end(), in_dir.begin(), in_dir.end());
+  }
+  return out;
+}
+
 absl::Status LoadRules(rules::Engine* engine, const std::vector<std::string>& files) {
   if (!files.empty()) {
-    return engine->LoadFiles(files);
+    return engine->LoadFiles(ExpandRulesPaths(files));
   }
   return engine->LoadContents({{"<built-in saker_rules.yaml>", std::string(kDefaultRules)}});
 }

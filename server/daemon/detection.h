@@ -105,8 +105,11 @@ class Pipeline {
 // The host name alerts carry: FALCO_HOSTNAME if set, else gethostname().
 std::string AlertHostname();
 
-// Loads rule files, or Saker's built-in rules when `files` is empty. The
-// error names file:line:column.
+// Rules paths with each directory replaced by its regular files, sorted.
+std::vector<std::string> ExpandRulesPaths(const std::vector<std::string>& paths);
+
+// Loads rule files (or directories), or Saker's built-in rules when `files`
+// is empty. The error names file:line:column.
 absl::Status LoadRules(rules::Engine* engine, const std::vector<std::string>& files);
 
 }  // namespace saker::daemon

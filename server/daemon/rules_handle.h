@@ -24,6 +24,10 @@ class RulesHandle {
   // Loads (or reloads) the files. On error the running rules stay and the
   // error names file:line:column.
   absl::Status Load() ABSL_LOCKS_EXCLUDED(mu_);
+  // Loads other files and options (a configuration reload); they replace
+  // the current ones only on success.
+  absl::Status Load(rules::EngineOptions options, std::vector<std::string> files)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Runs fn(rules::Engine&) under the lock.
   template <typename Fn>
@@ -32,13 +36,15 @@ class RulesHandle {
     return fn(*engine_);
   }
 
-  const std::vector<std::string>& files() const { return files_; }
-  const rules::EngineOptions& options() const { return options_; }
+  std::vector<std::string> files() const ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    return files_;
+  }
 
  private:
-  const rules::EngineOptions options_;
-  const std::vector<std::string> files_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
+  rules::EngineOptions options_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> files_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<rules::Engine> engine_ ABSL_GUARDED_BY(mu_);
 };
 
