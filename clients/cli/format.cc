@@ -1,0 +1,121 @@
+#include "clients/cli/format.h"
+
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace saker::cli {
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          absl::StrAppendFormat(&out, "\\u%04x", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string JsonTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E9SZ", t, absl::UTCTimeZone());
+}
+
+namespace {
+
+// Falco's text capitalization: "Warning", "Informational".
+std::string TitleCase(std::string_view upper) {
+  std::string s = absl::AsciiStrToLower(std::string(upper));
+  if (!s.empty()) {
+    s[0] = absl::ascii_toupper(s[0]);
+  }
+  return s;
+}
+
+std::string TextTime(absl::Time t, absl::TimeZone tz) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E9S%z", t, tz);
+}
+
+}  // namespace
+
+std::string AlertText(const client::Alert& a, absl::TimeZone tz) {
+  return absl::StrCat(TextTime(a.time, tz), ": ", TitleCase(client::PriorityName(a.priority)),
+                      " [", a.rule, "] ", a.output);
+}
+
+std::string AlertJson(const client::Alert& a) {
+  std::string out = absl::StrCat("{\"hostname\":", JsonString(a.hostname),
+                                 ",\"output\":", JsonString(a.output), ",\"output_fields\":{");
+  bool first = true;
+  for (const auto& [k, v] : a.output_fields) {
+    absl::StrAppend(&out, first ? "" : ",", JsonString(k), ":", JsonString(v));
+    first = false;
+  }
+  absl::StrAppend(&out, "},\"priority\":", JsonString(client::PriorityName(a.priority)),
+                  ",\"rule\":", JsonString(a.rule), ",\"seq\":", a.sequence,
+                  ",\"source\":", JsonString(a.source), ",\"tags\":[");
+  for (size_t i = 0; i < a.tags.size(); ++i) {
+    absl::StrAppend(&out, i == 0 ? "" : ",", JsonString(a.tags[i]));
+  }
+  absl::StrAppend(&out, "],\"time\":", JsonString(JsonTime(a.time)), "}");
+  return out;
+}
+
+std::string EventText(const client::Event& e, absl::TimeZone tz) {
+  std::string out = absl::StrCat(TextTime(e.time, tz), " ", e.type, " pid=", e.pid,
+                                 " ppid=", e.ppid, " uid=", e.uid, " ", e.proc_name,
+                                 " res=", e.res);
+  for (const auto& [k, v] : e.args) {
+    absl::StrAppend(&out, " ", k, "=", v);
+  }
+  return out;
+}
+
+std::string EventJson(const client::Event& e) {
+  std::string out = absl::StrCat(
+      "{\"seq\":", e.sequence, ",\"time\":", JsonString(JsonTime(e.time)), ",\"cpu\":", e.cpu,
+      ",\"type\":", JsonString(e.type), ",\"res\":", e.res, ",\"pid\":", e.pid,
+      ",\"tid\":", e.tid, ",\"ppid\":", e.ppid, ",\"proc_name\":", JsonString(e.proc_name),
+      ",\"uid\":", e.uid, ",\"gid\":", e.gid, ",\"cgroup_id\":", e.cgroup_id, ",\"args\":{");
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    absl::StrAppend(&out, i == 0 ? "" : ",", JsonString(e.args[i].first), ":",
+                    JsonString(e.args[i].second));
+  }
+  out += "}}";
+  return out;
+}
+
+std::string GapText(const client::Gap& g, const char* noun) {
+  std::string reason = std::string(client::GapReasonName(g.reason));
+  for (char& c : reason) {
+    if (c == '_') {
+      c = ' ';
+    }
+  }
+  return absl::StrCat("saker: ", g.count, " ", noun, " lost (sequence ", g.from_sequence, "..",
+                      g.to_sequence, ", ", reason, ")");
+}
+
+}  // namespace saker::cli
