@@ -146,9 +146,9 @@ absl::Status DropBoundingSet(const std::vector<int>& keep) {
       continue;
     }
     if (cap_drop_bound(static_cast<cap_value_t>(c)) != 0) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "dropping ", CapName(c), " from the bounding set: ", ErrnoText(errno),
-          " (needs cap_setpcap: run as root)"));
+      return absl::PermissionDeniedError(absl::StrCat("dropping ", CapName(c),
+                                                      " from the bounding set: ", ErrnoText(errno),
+                                                      " (needs cap_setpcap: run as root)"));
     }
   }
   return absl::OkStatus();
@@ -304,8 +304,9 @@ absl::StatusOr<std::vector<int>> ParseCapabilities(absl::string_view list) {
     const std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(part));
     cap_value_t v;
     if (name.rfind("cap_", 0) != 0 || cap_from_name(name.c_str(), &v) != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown capability \"", part, "\": expected names like cap_sys_ptrace (see capabilities(7))"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown capability \"", part,
+                       "\": expected names like cap_sys_ptrace (see capabilities(7))"));
     }
     if (!Kept(caps, v)) {
       caps.push_back(v);
