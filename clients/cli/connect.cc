@@ -41,7 +41,7 @@ std::optional<std::string> RealGetenv(const char* name) {
   return std::string(v);
 }
 
-absl::StatusOr<Target> ResolveTarget(const Args& args, Getenv getenv) {
+absl::StatusOr<Target> ResolveTarget(const Args& args, const Getenv& getenv) {
   Target t;
   if (args.Has("socket") && args.Has("address")) {
     return absl::InvalidArgumentError("give --socket or --address, not both");

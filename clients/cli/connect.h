@@ -3,6 +3,7 @@
 // on the socket (its mode and group), a certificate refused or unusable.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,14 +34,14 @@ struct Target {
 };
 
 // Reads a function for the environment so tests can pass their own.
-using Getenv = std::optional<std::string> (*)(const char* name);
+using Getenv = std::function<std::optional<std::string>(const char* name)>;
 std::optional<std::string> RealGetenv(const char* name);
 
 // Flags win over the environment: --socket/--address, else $SAKER_SOCKET,
 // else $SAKER_ADDRESS (unix:///PATH or HOST:PORT), else /run/saker/saker.sock.
 // --cert/--key/--ca fall back to $SAKER_CERT/$SAKER_KEY/$SAKER_CA.
 // InvalidArgument (a usage error) for contradictory or incomplete flags.
-absl::StatusOr<Target> ResolveTarget(const Args& args, Getenv getenv = RealGetenv);
+absl::StatusOr<Target> ResolveTarget(const Args& args, const Getenv& getenv = RealGetenv);
 
 // Why a unix socket cannot be reached, from a real connect(2): a message
 // naming the socket and the fix, or OK when something listens there.
