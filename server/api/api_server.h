@@ -127,6 +127,10 @@ class ApiServer {
   // The bound port of each listener, in order (0 for unix sockets).
   const std::vector<int>& ports() const { return ports_; }
   size_t subscribers() const { return context_.registry.size(); }
+  // Every open stream now, for metrics: kind, peer, identity, queue depth
+  // (records between its cursor and the hub's newest), delivered and dropped
+  // so far. Takes the registry's lock briefly; not for the event path.
+  std::vector<SubscriberSnapshot> subscriber_stats() const { return context_.registry.List(); }
 
  private:
   AlertHub alerts_;

@@ -13,6 +13,19 @@ namespace saker::api {
 
 enum class StreamKind { kAlerts = 1, kEvents = 2, kFalco = 3 };
 
+// "alerts", "events", "falco": e.g. a metric label.
+inline const char* StreamKindName(StreamKind k) {
+  switch (k) {
+    case StreamKind::kAlerts:
+      return "alerts";
+    case StreamKind::kEvents:
+      return "events";
+    case StreamKind::kFalco:
+      return "falco";
+  }
+  return "unknown";
+}
+
 struct SubscriberSnapshot {
   uint64_t id = 0;
   std::string peer;
