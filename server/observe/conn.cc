@@ -123,7 +123,8 @@ Conn::Io Conn::Read(char* buf, size_t cap, size_t* n, absl::Time deadline) {
 Conn::Io Conn::WriteAll(std::string_view data, absl::Time deadline) {
   while (!data.empty()) {
     if (ssl_ != nullptr) {
-      int r = SSL_write(ssl_, data.data(), static_cast<int>(std::min<size_t>(data.size(), 1 << 30)));
+      int len = static_cast<int>(std::min<size_t>(data.size(), 1 << 30));
+      int r = SSL_write(ssl_, data.data(), len);
       if (r > 0) {
         data.remove_prefix(static_cast<size_t>(r));
         continue;

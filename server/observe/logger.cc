@@ -107,7 +107,10 @@ std::string TextOf(const LogField::Value& v) {
     return absl::StrCat(*i);
   }
   if (const auto* d = std::get_if<double>(&v)) {
-    return std::isfinite(*d) ? ShortestDouble(*d) : (std::isnan(*d) ? "NaN" : *d > 0 ? "+Inf" : "-Inf");
+    if (std::isnan(*d)) {
+      return "NaN";
+    }
+    return std::isfinite(*d) ? ShortestDouble(*d) : (*d > 0 ? "+Inf" : "-Inf");
   }
   return std::get<bool>(v) ? "true" : "false";
 }

@@ -226,7 +226,8 @@ TEST(WebServerTest, ReadinessAndLivenessFlip) {
 TEST(WebServerTest, RawRequestsMethodOversizedMalformed) {
   WebServer web(LocalOptions(), {});
   ASSERT_TRUE(web.Start().ok());
-  std::string put = Raw(web.port(), "PUT /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+  std::string put =
+      Raw(web.port(), "PUT /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_TRUE(absl::StartsWith(put, "HTTP/1.1 405 Method Not Allowed\r\n")) << put;
   EXPECT_TRUE(absl::StrContains(put, "Allow: GET, HEAD\r\n"));
 
@@ -334,8 +335,8 @@ TEST(WebServerTest, TlsWithOnePemHoldingKeyAndChain) {
             "# TYPE g gauge\ng 1\n");
   // A client that does not trust the CA refuses; plain HTTP gets nothing
   // useful; neither harms the server.
-  EXPECT_NE(Get(Url(web.port(), "/healthz", "https", "localhost"), CertDir() + "/other-ca.pem").code,
-            CURLE_OK);
+  std::string other_ca = CertDir() + "/other-ca.pem";
+  EXPECT_NE(Get(Url(web.port(), "/healthz", "https", "localhost"), other_ca).code, CURLE_OK);
   EXPECT_NE(Get(Url(web.port(), "/healthz")).status, 200);
   EXPECT_EQ(Get(Url(web.port(), "/healthz", "https", "localhost"), ca).status, 200);
 }
