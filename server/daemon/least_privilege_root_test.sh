@@ -7,8 +7,9 @@
 set -euo pipefail
 sakerd=$(realpath "$1")
 work=$(mktemp -d /tmp/saker-least-privilege-XXXXXX)
-# The socket directory must be writable by nobody too (the API may bind after the drop).
-chown 65534:65534 "$work"
+# The socket directory must be writable whoever binds (the API may bind after
+# the drop, as nobody or as a root without cap_dac_override): sticky, like /tmp.
+chmod 1777 "$work"
 pid=""
 fail() {
   echo "FAIL: $*" >&2
