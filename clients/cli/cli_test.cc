@@ -212,6 +212,12 @@ TEST(FormatTest, Json) {
             "\"tags\":[\"t1\",\"t2\"],\"time\":\"2023-11-14T22:13:20.123456789Z\"}");
   EXPECT_EQ(AlertText(a, absl::UTCTimeZone()),
             "2023-11-14T22:13:20.123456789+0000: Warning [r \"1\"] out");
+  a.output = "22:13:20.123456789: Warning sdk marker opened by cat";
+  EXPECT_EQ(AlertText(a, absl::UTCTimeZone()),
+            "2023-11-14T22:13:20.123456789+0000: Warning [r \"1\"] sdk marker opened by cat");
+  EXPECT_EQ(OutputMessage("12:00:00: Error x", client::Priority::kWarning),
+            "12:00:00: Error x");
+  EXPECT_EQ(OutputMessage("note: Warning x", client::Priority::kWarning), "note: Warning x");
   client::Event e;
   e.sequence = 3;
   e.time = a.time;

@@ -60,9 +60,28 @@ std::string TextTime(absl::Time t, absl::TimeZone tz) {
 
 }  // namespace
 
+std::string_view OutputMessage(std::string_view output, client::Priority p) {
+  // Falco's output line starts "11:39:51.805558299: Warning "; the CLI
+  // prints its own time and priority.
+  size_t colon = output.find(": ");
+  if (colon == std::string_view::npos || colon == 0 || !absl::ascii_isdigit(output[0]) ||
+      output.substr(0, colon).find(':') == std::string_view::npos) {
+    return output;
+  }
+  std::string_view rest = output.substr(colon + 2);
+  const std::string prio = TitleCase(client::PriorityName(p));
+  for (const std::string& name : {prio, std::string(client::PriorityName(p))}) {
+    if (rest.size() > name.size() && rest.substr(0, name.size()) == name &&
+        rest[name.size()] == ' ') {
+      return rest.substr(name.size() + 1);
+    }
+  }
+  return output;
+}
+
 std::string AlertText(const client::Alert& a, absl::TimeZone tz) {
   return absl::StrCat(TextTime(a.time, tz), ": ", TitleCase(client::PriorityName(a.priority)),
-                      " [", a.rule, "] ", a.output);
+                      " [", a.rule, "] ", std::string(OutputMessage(a.output, a.priority)));
 }
 
 std::string AlertJson(const client::Alert& a) {

@@ -14,7 +14,9 @@ std::string JsonString(std::string_view s);
 // RFC 3339 in UTC with nanoseconds: "2024-05-01T10:00:00.123456789Z".
 std::string JsonTime(absl::Time t);
 
-// Falco-like text: "TIME: Priority [rule] output" (local time, ns).
+// The alert's output without Falco's leading "TIME: Priority " (when present).
+std::string_view OutputMessage(std::string_view output, client::Priority p);
+// Falco-like text: "TIME: Priority [rule] message" (local time, ns).
 std::string AlertText(const client::Alert& a, absl::TimeZone tz);
 // One JSON object, Falco's alert keys plus "seq":
 // {"hostname","output","output_fields","priority","rule","seq","source","tags","time"}.
