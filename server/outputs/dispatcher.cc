@@ -130,6 +130,11 @@ void Dispatcher::Stop(absl::Duration drain_timeout) {
   if (worker.joinable()) {
     worker.join();
   }
+  // No failure handler runs after Stop returns: the daemon may then destroy
+  // what the handler uses (InternalAlerts).
+  for (auto& out : outputs_) {
+    out->SetFailureHandler(nullptr);
+  }
 }
 
 DispatcherStats Dispatcher::Stats() const {

@@ -53,7 +53,8 @@ class Dispatcher {
   // Waits until every queued alert has been handed to the outputs and the
   // outputs have delivered them (or given up); true if done within timeout.
   bool Flush(absl::Duration timeout);
-  // Delivers what is queued (up to `drain_timeout`), then stops the worker.
+  // Delivers what is queued (up to `drain_timeout`), then stops the worker
+  // and detaches the failure handler: once it returns no handler runs.
   void Stop(absl::Duration drain_timeout);
 
   DispatcherStats Stats() const;

@@ -129,7 +129,7 @@ absl::Status HttpOutput::Write(const Alert& alert) {
 }
 
 void HttpOutput::SetFailureHandler(OutputFailureHandler handler) {
-  absl::MutexLock l(&mu_);
+  absl::MutexLock l(&handler_mu_);
   on_failure_ = std::move(handler);
 }
 
@@ -208,14 +208,10 @@ void HttpOutput::Deliver(const std::string& json) {
     }
     failed_.fetch_add(1, std::memory_order_relaxed);
     dropped_.fetch_add(1, std::memory_order_relaxed);
-    OutputFailureHandler handler;
-    {
-      absl::MutexLock l(&mu_);
-      handler = on_failure_;
-    }
-    if (handler) {
-      handler(Name(), absl::Status(s.code(), absl::StrCat(s.message(), " (gave up after ",
-                                                          attempt + 1, " attempts)")));
+    absl::MutexLock l(&handler_mu_);
+    if (on_failure_) {
+      on_failure_(Name(), absl::Status(s.code(), absl::StrCat(s.message(), " (gave up after ",
+                                                              attempt + 1, " attempts)")));
     }
     return;
   }

@@ -80,7 +80,10 @@ class HttpOutput : public AlertOutput {
   std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
   bool in_flight_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  OutputFailureHandler on_failure_ ABSL_GUARDED_BY(mu_);
+  // Held while the handler runs, so that replacing it waits for a call in
+  // progress (after Dispatcher::Stop no handler runs).
+  absl::Mutex handler_mu_;
+  OutputFailureHandler on_failure_ ABSL_GUARDED_BY(handler_mu_);
 
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> failed_{0};

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "server/outputs/dispatcher.h"
 #include "server/outputs/file_output.h"
+#include "server/outputs/http_output.h"
 #include "server/outputs/test_util.h"
 
 namespace saker::outputs {
@@ -151,6 +152,47 @@ TEST(InternalAlertsTest, OutputFailureReachesEveryOutput) {
   EXPECT_EQ(internal.Stats().suppressed, 1u);
   absl::MutexLock l(&api.mu);
   EXPECT_EQ(api.alerts.size(), 1u);
+}
+
+// HTTP gives up on its own thread: the internal alert still reaches the
+// other outputs, and Stop() detaches the handler before `internal` goes.
+TEST(InternalAlertsTest, HttpGivingUpRaisesAnInternalAlert) {
+  std::string dir = testing::NewTempDir();
+  testing::Receiver dead({});
+  ASSERT_TRUE(dead.Start());
+  dead.Stop();
+  HttpOutputOptions ho;
+  ho.url = dead.Url();
+  ho.max_retries = 1;
+  ho.initial_backoff = absl::Milliseconds(10);
+  absl::StatusOr<std::unique_ptr<HttpOutput>> http = HttpOutput::Create(ho);
+  ASSERT_TRUE(http.ok()) << http.status();
+  SystemClock clock;
+  std::vector<std::unique_ptr<AlertOutput>> outs;
+  outs.push_back(std::move(*http));
+  outs.push_back(std::make_unique<FileOutput>(FileOutputOptions{.filename = dir + "/good"}));
+  auto d = std::make_unique<Dispatcher>(std::move(outs), DispatcherOptions{}, &clock);
+  auto internal = std::make_unique<InternalAlerts>(
+      Utc(), &clock, [&](const Alert& a) { d->SubmitInternal(a); });
+  d->SetFailureHandler([&](absl::string_view output, const absl::Status& s) {
+    internal->OnOutputFailure(output, s);
+  });
+  d->Start();
+  d->Submit(testing::MakeAlert("r", 1));
+  ASSERT_TRUE(testing::WaitFor([&] { return ReadLines(dir + "/good").size() >= 2; }));
+  std::vector<std::string> lines = ReadLines(dir + "/good");
+  EXPECT_EQ(lines[0], testing::MakeAlert("r", 1).text);
+  EXPECT_TRUE(absl::StrContains(lines[1], "Error Saker internal: output http failed: "
+                                          "http_output: POST " + dead.Url()))
+      << lines[1];
+  EXPECT_TRUE(absl::StrContains(lines[1], "(gave up after 2 attempts)")) << lines[1];
+  DispatcherStats s = d->Stats();
+  EXPECT_EQ(s.outputs[0].name, "http");
+  EXPECT_GE(s.outputs[0].counters.failed, 1u);
+  EXPECT_GE(s.outputs[0].counters.retries, 1u);
+  d->Stop(absl::ZeroDuration());
+  internal.reset();
+  d.reset();
 }
 
 }  // namespace
