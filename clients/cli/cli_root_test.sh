@@ -202,13 +202,21 @@ rc=0
 [[ $rc == 1 ]] && grep -q "$SAKER_EXPIRED_CERT expired on" "$OUT/expired" || fail "an expired certificate: exit $rc"
 pass "mTLS: accepted, from the environment, rogue and expired certificates refused"
 
-# A socket this user may not open (the fixture's directory is 0700 root)
+# A socket this user may not open: first its directory (0700 root) keeps
+# nobody out, then the socket itself (0660 root:root).
 if command -v setpriv >/dev/null; then
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
   rc=0
-  setpriv --reuid=65534 --regid=65534 --clear-groups "$S" status >"$OUT/perm" 2>&1 || rc=$?
-  [[ $rc == 1 ]] && grep -q "permission denied on $SAKER_SOCKET (mode 0" "$OUT/perm" \
-    && grep -q "join group" "$OUT/perm" || fail "permission denied: exit $rc"
-  pass "permission denied names the socket, its mode and group"
+  as_nobody "$S" status >"$OUT/perm_dir" 2>&1 || rc=$?
+  [[ $rc == 1 ]] && grep -q "permission denied on $SAKER_SOCKET: its directory $SAKER_WORK (mode 0700" \
+    "$OUT/perm_dir" || fail "permission denied by the directory: exit $rc"
+  chmod 0755 "$SAKER_WORK"
+  rc=0
+  as_nobody "$S" status >"$OUT/perm" 2>&1 || rc=$?
+  chmod 0700 "$SAKER_WORK"
+  [[ $rc == 1 ]] && grep -q "permission denied on $SAKER_SOCKET (mode 0660, owner uid 0, group root)" \
+    "$OUT/perm" && grep -q "join group root" "$OUT/perm" || fail "permission denied: exit $rc"
+  pass "permission denied names the socket or its directory, the mode and the group"
 fi
 
 # The server not running

@@ -151,10 +151,16 @@ absl::Status DiagnoseSocket(const std::string& path) {
     case EACCES:
     case EPERM: {
       const std::string dir = path.substr(0, path.find_last_of('/'));
+      struct stat st {};
+      if (stat(path.c_str(), &st) != 0) {  // the directory keeps this user out
+        return absl::PermissionDeniedError(absl::StrCat(
+            "permission denied on ", path, ": its directory ", dir, " (", ModeOf(dir),
+            ") does not let this user reach the socket: run as root, or let this user search ",
+            dir));
+      }
       return absl::PermissionDeniedError(absl::StrCat(
-          "permission denied on ", path, " (", ModeOf(path), "; its directory ", dir, ": ",
-          ModeOf(dir), "): run as root, or join group ", GroupOf(path),
-          " (`sudo usermod -aG ", GroupOf(path),
+          "permission denied on ", path, " (", ModeOf(path), "): run as root, or join group ",
+          GroupOf(path), " (`sudo usermod -aG ", GroupOf(path),
           " $USER`, then log in again); sakerd sets these with --grpc-socket-mode and "
           "--grpc-socket-group"));
     }
