@@ -35,7 +35,9 @@ class Args {
   std::vector<std::string> GetAll(const std::string& name, bool split_commas = false) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 
-  void Add(const std::string& name, std::string value) { values_[name].push_back(std::move(value)); }
+  void Add(const std::string& name, std::string value) {
+    values_[name].push_back(std::move(value));
+  }
   void AddPositional(std::string arg) { positionals_.push_back(std::move(arg)); }
   // Adds `other`'s flags before this one's (so the later, command-level ones win).
   void MergeFlagsFrom(const Args& other);
@@ -49,8 +51,7 @@ class Args {
 // stop_at_positional, parsing stops at the first positional argument and the
 // rest are returned as positionals untouched (for flags before a command).
 absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv,
-                               const std::vector<FlagSpec>& specs,
-                               bool stop_at_positional = false);
+                               const std::vector<FlagSpec>& specs, bool stop_at_positional = false);
 
 // "10s", "500ms", "2m"; a bare number is seconds. Must be positive.
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);

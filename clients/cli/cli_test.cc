@@ -69,8 +69,8 @@ const std::vector<FlagSpec> kSpecs = {
     {"count", "N", ""}, {"json", "", ""}, {"tag", "T", ""}, {"help", "", ""}};
 
 TEST(ArgsTest, ValuesFlagsAndPositionals) {
-  auto a = ParseArgs({"--count", "3", "--json", "x", "--tag=a,b", "--tag", "c", "--", "--json"},
-                     kSpecs);
+  auto a =
+      ParseArgs({"--count", "3", "--json", "x", "--tag=a,b", "--tag", "c", "--", "--json"}, kSpecs);
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->Get("count"), "3");
   EXPECT_TRUE(a->Has("json"));
@@ -215,8 +215,7 @@ TEST(FormatTest, Json) {
   a.output = "22:13:20.123456789: Warning sdk marker opened by cat";
   EXPECT_EQ(AlertText(a, absl::UTCTimeZone()),
             "2023-11-14T22:13:20.123456789+0000: Warning [r \"1\"] sdk marker opened by cat");
-  EXPECT_EQ(OutputMessage("12:00:00: Error x", client::Priority::kWarning),
-            "12:00:00: Error x");
+  EXPECT_EQ(OutputMessage("12:00:00: Error x", client::Priority::kWarning), "12:00:00: Error x");
   EXPECT_EQ(OutputMessage("note: Warning x", client::Priority::kWarning), "note: Warning x");
   client::Event e;
   e.sequence = 3;
@@ -262,7 +261,7 @@ TEST(ProgressTest, LineDrawsThrottledAndClears) {
     line.Clear();  // nothing shown: nothing to erase
     line.Draw("forced", t0 + absl::Milliseconds(260), true);
     line.Draw(std::string(200, 'x'), t0 + absl::Seconds(1));  // cut to the width
-  }  // the destructor erases the line
+  }                                                           // the destructor erases the line
   const std::string erase = "\r\033[K";
   EXPECT_EQ(c.Text(), erase + "one" + erase + "two" + erase + erase + "forced" + erase +
                           std::string(79, 'x') + erase);
@@ -380,8 +379,8 @@ TEST(TlsCheckTest, NamesTheBadFile) {
   s = CheckCertificateFiles(dir + "/nope.pem", dir + "/client1.key", ca);
   EXPECT_THAT(std::string(s.message()), HasSubstr("cannot read the client certificate"));
   // Through the CLI: a usage-level check before any connection.
-  SakerRun r = RunSaker({"status", "--address", "127.0.0.1:1", "--cert", dir + "/expired.pem", "--key",
-                    dir + "/expired.key", "--ca", ca});
+  SakerRun r = RunSaker({"status", "--address", "127.0.0.1:1", "--cert", dir + "/expired.pem",
+                         "--key", dir + "/expired.key", "--ca", ca});
   EXPECT_EQ(r.code, kExitError);
   EXPECT_THAT(r.err, HasSubstr("expired on"));
   r = RunSaker({"status", "--address", "127.0.0.1:1", "--cert", dir + "/client1.pem", "--key",

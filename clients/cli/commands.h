@@ -20,10 +20,10 @@ struct Context {
 };
 
 struct Command {
-  std::string name;     // "tail", "rules list"
-  std::string summary;  // one line for `saker --help`
-  std::string usage;    // "saker tail [FLAGS]"
-  std::string details;  // what it prints, examples
+  std::string name;             // "tail", "rules list"
+  std::string summary;          // one line for `saker --help`
+  std::string usage;            // "saker tail [FLAGS]"
+  std::string details;          // what it prints, examples
   std::vector<FlagSpec> flags;  // the command's own (connection flags are added)
   int (*run)(const Args& args, const Context& ctx) = nullptr;
   bool connects = true;  // takes the connection flags

@@ -20,7 +20,8 @@ namespace saker::cli {
 
 const std::vector<FlagSpec>& ConnectionFlagSpecs() {
   static const auto* specs = new std::vector<FlagSpec>{
-      {"socket", "PATH", "sakerd's unix socket (default $SAKER_SOCKET, else /run/saker/saker.sock)"},
+      {"socket", "PATH",
+       "sakerd's unix socket (default $SAKER_SOCKET, else /run/saker/saker.sock)"},
       {"address", "HOST:PORT", "connect over TCP with mutual TLS (default $SAKER_ADDRESS)"},
       {"cert", "FILE", "client certificate, PEM (default $SAKER_CERT)"},
       {"key", "FILE", "client private key, PEM (default $SAKER_KEY)"},
@@ -109,8 +110,7 @@ std::string ModeOf(const std::string& path) {
   }
   const group* g = getgrgid(st.st_gid);
   std::string group = g != nullptr ? g->gr_name : std::to_string(st.st_gid);
-  return absl::StrFormat("mode %04o, owner uid %d, group %s", st.st_mode & 07777, st.st_uid,
-                         group);
+  return absl::StrFormat("mode %04o, owner uid %d, group %s", st.st_mode & 07777, st.st_uid, group);
 }
 
 std::string GroupOf(const std::string& path) {
@@ -146,8 +146,8 @@ absl::Status DiagnoseSocket(const std::string& path) {
       return absl::UnavailableError(
           absl::StrCat("sakerd is not running: there is no socket ", path, "; ", kStartHint));
     case ECONNREFUSED:
-      return absl::UnavailableError(absl::StrCat("sakerd is not running: nothing listens on ",
-                                                 path, " (a stale socket); ", kStartHint));
+      return absl::UnavailableError(absl::StrCat("sakerd is not running: nothing listens on ", path,
+                                                 " (a stale socket); ", kStartHint));
     case EACCES:
     case EPERM: {
       const std::string dir = path.substr(0, path.find_last_of('/'));
@@ -180,8 +180,7 @@ absl::Status DiagnoseTcp(const std::string& address) {
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
   if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot resolve ", address, ": ", gai_strerror(rc)));
+    return absl::UnavailableError(absl::StrCat("cannot resolve ", address, ": ", gai_strerror(rc)));
   }
   int err = 0;
   for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
@@ -260,7 +259,8 @@ absl::Status Explain(const Target& t, const absl::Status& s) {
       "the TLS handshake with ", t.address, " failed (", s.message(),
       "): the server refused the client certificate ", t.cert,
       " (not signed by a CA it trusts, or revoked), or the server's certificate is not signed "
-      "by ", t.ca, " or does not name ", t.server_name.empty() ? "the host" : t.server_name,
+      "by ",
+      t.ca, " or does not name ", t.server_name.empty() ? "the host" : t.server_name,
       " (see --server-name)"));
 }
 

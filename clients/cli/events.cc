@@ -35,10 +35,9 @@ int RunEvents(const Args& args, const Context& ctx) {
   auto sub = (*client)->SubscribeEvents(opts);
   const bool json = args.Has("json");
   const absl::TimeZone tz = absl::LocalTimeZone();
-  return RunStream<client::Event>(ctx, *target, **client, *sub, settings,
-                                  [&](const client::Event& e) {
-                                    return json ? EventJson(e) : EventText(e, tz);
-                                  });
+  return RunStream<client::Event>(
+      ctx, *target, **client, *sub, settings,
+      [&](const client::Event& e) { return json ? EventJson(e) : EventText(e, tz); });
 }
 
 }  // namespace

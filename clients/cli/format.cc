@@ -80,8 +80,8 @@ std::string_view OutputMessage(std::string_view output, client::Priority p) {
 }
 
 std::string AlertText(const client::Alert& a, absl::TimeZone tz) {
-  return absl::StrCat(TextTime(a.time, tz), ": ", TitleCase(client::PriorityName(a.priority)),
-                      " [", a.rule, "] ", std::string(OutputMessage(a.output, a.priority)));
+  return absl::StrCat(TextTime(a.time, tz), ": ", TitleCase(client::PriorityName(a.priority)), " [",
+                      a.rule, "] ", std::string(OutputMessage(a.output, a.priority)));
 }
 
 std::string AlertJson(const client::Alert& a) {
@@ -103,9 +103,9 @@ std::string AlertJson(const client::Alert& a) {
 }
 
 std::string EventText(const client::Event& e, absl::TimeZone tz) {
-  std::string out = absl::StrCat(TextTime(e.time, tz), " ", e.type, " pid=", e.pid,
-                                 " ppid=", e.ppid, " uid=", e.uid, " ", e.proc_name,
-                                 " res=", e.res);
+  std::string out =
+      absl::StrCat(TextTime(e.time, tz), " ", e.type, " pid=", e.pid, " ppid=", e.ppid,
+                   " uid=", e.uid, " ", e.proc_name, " res=", e.res);
   for (const auto& [k, v] : e.args) {
     absl::StrAppend(&out, " ", k, "=", v);
   }
@@ -115,9 +115,9 @@ std::string EventText(const client::Event& e, absl::TimeZone tz) {
 std::string EventJson(const client::Event& e) {
   std::string out = absl::StrCat(
       "{\"seq\":", e.sequence, ",\"time\":", JsonString(JsonTime(e.time)), ",\"cpu\":", e.cpu,
-      ",\"type\":", JsonString(e.type), ",\"res\":", e.res, ",\"pid\":", e.pid,
-      ",\"tid\":", e.tid, ",\"ppid\":", e.ppid, ",\"proc_name\":", JsonString(e.proc_name),
-      ",\"uid\":", e.uid, ",\"gid\":", e.gid, ",\"cgroup_id\":", e.cgroup_id, ",\"args\":{");
+      ",\"type\":", JsonString(e.type), ",\"res\":", e.res, ",\"pid\":", e.pid, ",\"tid\":", e.tid,
+      ",\"ppid\":", e.ppid, ",\"proc_name\":", JsonString(e.proc_name), ",\"uid\":", e.uid,
+      ",\"gid\":", e.gid, ",\"cgroup_id\":", e.cgroup_id, ",\"args\":{");
   for (size_t i = 0; i < e.args.size(); ++i) {
     absl::StrAppend(&out, i == 0 ? "" : ",", JsonString(e.args[i].first), ":",
                     JsonString(e.args[i].second));

@@ -26,8 +26,8 @@ void RateMeter::Observe(uint64_t total, absl::Time now) {
 }
 
 std::string FormatStreamProgress(const StreamProgress& p) {
-  return absl::StrFormat("%s: %d received, %.1f/s, %d lost, %s", p.noun, p.received, p.rate,
-                         p.lost, p.state);
+  return absl::StrFormat("%s: %d received, %.1f/s, %d lost, %s", p.noun, p.received, p.rate, p.lost,
+                         p.state);
 }
 
 namespace {

@@ -27,8 +27,8 @@ std::string RuleJson(const client::Rule& r) {
   return absl::StrCat("{\"name\":", JsonString(r.name),
                       ",\"priority\":", JsonString(client::PriorityName(r.priority)),
                       ",\"enabled\":", r.enabled ? "true" : "false",
-                      ",\"source\":", JsonString(r.source), ",\"tags\":[",
-                      absl::StrJoin(tags, ","), "],\"event_types\":[", absl::StrJoin(types, ","),
+                      ",\"source\":", JsonString(r.source), ",\"tags\":[", absl::StrJoin(tags, ","),
+                      "],\"event_types\":[", absl::StrJoin(types, ","),
                       "],\"match_count\":", r.match_count, "}");
 }
 

@@ -37,16 +37,15 @@ std::string StatusJson(const std::string& server, const client::Version& v,
                     ",\"queue_depth\":", sub.queue_depth, ",\"delivered\":", sub.delivered,
                     ",\"dropped\":", sub.dropped, "}");
   }
-  return absl::StrCat(
-      "{\"server\":", JsonString(server), ",\"version\":", JsonString(v.version),
-      ",\"engine_version\":", JsonString(v.engine_version),
-      ",\"start_time\":", JsonString(JsonTime(s.start_time)),
-      ",\"uptime_seconds\":", absl::ToInt64Seconds(s.uptime),
-      ",\"probe_loaded\":", s.probe_loaded ? "true" : "false",
-      ",\"events_captured\":", s.events_captured, ",\"kernel_drops_total\":", drops,
-      ",\"kernel_drops\":{", kd, "},\"rules_loaded\":", s.rules.size(),
-      ",\"rules_enabled\":", enabled, ",\"alerts\":", HubJson(s.alerts),
-      ",\"events\":", HubJson(s.events), ",\"subscribers\":[", subs, "]}");
+  return absl::StrCat("{\"server\":", JsonString(server), ",\"version\":", JsonString(v.version),
+                      ",\"engine_version\":", JsonString(v.engine_version),
+                      ",\"start_time\":", JsonString(JsonTime(s.start_time)),
+                      ",\"uptime_seconds\":", absl::ToInt64Seconds(s.uptime),
+                      ",\"probe_loaded\":", s.probe_loaded ? "true" : "false",
+                      ",\"events_captured\":", s.events_captured, ",\"kernel_drops_total\":", drops,
+                      ",\"kernel_drops\":{", kd, "},\"rules_loaded\":", s.rules.size(),
+                      ",\"rules_enabled\":", enabled, ",\"alerts\":", HubJson(s.alerts),
+                      ",\"events\":", HubJson(s.events), ",\"subscribers\":[", subs, "]}");
 }
 
 std::string HubText(const client::HubStatus& h) {
@@ -72,10 +71,9 @@ void PrintStatusText(FILE* out, const std::string& server, const client::Version
   };
   row("server", server);
   row("version", absl::StrCat(v.version, " (rules engine ", v.engine_version, ")"));
-  row("started", absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M:%S %z", s.start_time,
-                                               absl::LocalTimeZone()),
-                              " (up ", absl::FormatDuration(absl::Trunc(s.uptime, absl::Seconds(1))),
-                              ")"));
+  row("started",
+      absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M:%S %z", s.start_time, absl::LocalTimeZone()),
+                   " (up ", absl::FormatDuration(absl::Trunc(s.uptime, absl::Seconds(1))), ")"));
   row("probe", s.probe_loaded ? "loaded" : "not loaded");
   row("events", absl::StrCat(s.events_captured, " captured"));
   row("drops", absl::StrCat(drops, parts.empty() ? "" : " (", absl::StrJoin(parts, ", "),

@@ -51,8 +51,7 @@ int RunStream(const Context& ctx, const Target& target, const client::Client& cl
       notice(absl::StrCat("saker: reconnected to ", target.Describe()));
     }
     connected = up;
-    std::optional<typename client::Subscription<T>::Item> item =
-        sub.Next(absl::Milliseconds(100));
+    std::optional<typename client::Subscription<T>::Item> item = sub.Next(absl::Milliseconds(100));
     if (item) {
       if (const T* record = std::get_if<T>(&*item)) {
         line.Clear();

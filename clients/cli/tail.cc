@@ -61,10 +61,9 @@ int RunTail(const Args& args, const Context& ctx) {
   auto sub = (*client)->SubscribeAlerts(opts);
   const bool json = args.Has("json");
   const absl::TimeZone tz = absl::LocalTimeZone();
-  return RunStream<client::Alert>(ctx, *target, **client, *sub, settings,
-                                  [&](const client::Alert& a) {
-                                    return json ? AlertJson(a) : AlertText(a, tz);
-                                  });
+  return RunStream<client::Alert>(
+      ctx, *target, **client, *sub, settings,
+      [&](const client::Alert& a) { return json ? AlertJson(a) : AlertText(a, tz); });
 }
 
 }  // namespace

@@ -84,14 +84,14 @@ absl::Status CheckCertificateFiles(const std::string& cert_path, const std::stri
         absl::StrCat("the client key ", key_path, " is not a PEM private key (or is encrypted)"));
   }
   if (X509_check_private_key(cert->get(), key.get()) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("the client key ", key_path,
-                                                   " does not match the certificate ", cert_path));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the client key ", key_path, " does not match the certificate ", cert_path));
   }
   const ASN1_TIME* not_after = X509_get0_notAfter(cert->get());
   if (X509_cmp_current_time(not_after) <= 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the client certificate ", cert_path, " expired on ", TimeText(not_after),
-        "; the server will refuse it: get a new one"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the client certificate ", cert_path, " expired on ", TimeText(not_after),
+                     "; the server will refuse it: get a new one"));
   }
   const ASN1_TIME* not_before = X509_get0_notBefore(cert->get());
   if (X509_cmp_current_time(not_before) >= 0) {
