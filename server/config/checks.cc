@@ -8,7 +8,7 @@ namespace {
 
 void Require(const Config& c, bool needed, const std::string& value, std::string_view key,
              std::string_view because, Diagnostics* diag) {
-  if (needed && value.empty()) {
+  if (needed && value.empty() && !diag->HasError(key)) {
     diag->Error(c.Where(because), key, absl::StrCat("required when ", AV(because), " is true"));
   }
 }

@@ -235,7 +235,8 @@ struct Config {
   // as `key[N]`) -> "FILE:LINE:COL" or "-o ARG".
   std::map<std::string, std::string, std::less<>> positions;
 
-  // "FILE:LINE:COL", "-o ARG" or "default".
+  // "FILE:LINE:COL", "-o ARG" or "default". For a section (e.g. "saker.api.tls"):
+  // where one of its keys was set (the first in key order).
   std::string Where(std::string_view key) const;
 
   // The API's listen addresses: saker.api.binds (when saker.api.enabled) and

@@ -32,6 +32,7 @@ size_t Distance(std::string_view a, std::string_view b) {
 
 void Diagnostics::Error(std::string_view where, std::string_view key, std::string_view message) {
   errors_.push_back(absl::StrCat(AV(where), ": ", AV(key), ": ", AV(message)));
+  keys_.insert(std::string(key));
 }
 
 void Diagnostics::Warning(std::string_view where, std::string_view key, std::string_view message) {
@@ -311,6 +312,14 @@ void Schema::Add(std::string path, Handler handler) {
 const Handler* Schema::Find(std::string_view path) const {
   auto it = keys_.find(path);
   return it == keys_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Schema::Keys() const {
+  std::vector<std::string> out;
+  for (const auto& [k, h] : keys_) {
+    out.push_back(k);
+  }
+  return out;
 }
 
 bool Schema::IsSection(std::string_view path) const { return sections_.count(path) != 0; }

@@ -28,11 +28,14 @@ class Diagnostics {
   void RawError(std::string line) { errors_.push_back(std::move(line)); }
 
   const std::vector<std::string>& errors() const { return errors_; }
+  // Whether `key` already has an error (later checks stay quiet about it).
+  bool HasError(std::string_view key) const { return keys_.count(key) != 0; }
   std::vector<std::string>& warnings() { return warnings_; }
 
  private:
   std::vector<std::string> errors_;
   std::vector<std::string> warnings_;
+  std::set<std::string, std::less<>> keys_;
 };
 
 // Tells which YAML nodes came from `-o` and turns marks into "FILE:LINE:COL".
@@ -162,6 +165,7 @@ class Schema {
   void Add(std::string path, Handler handler);
   const Handler* Find(std::string_view path) const;
   bool IsSection(std::string_view path) const;
+  std::vector<std::string> Keys() const;
   // The closest supported key or section to a misspelt one, or "".
   std::string Suggest(std::string_view path) const;
 

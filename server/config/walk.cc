@@ -18,7 +18,7 @@ void Ignored(const Schema& schema, const Value& key, Context* ctx) {
 void WalkMap(const Schema& schema, const Value& map, Context* ctx) {
   std::map<std::string, std::string> seen;  // key -> where
   for (auto it = map.node.begin(); it != map.node.end(); ++it) {
-    const YAML::Node& key_node = it->first;
+    const YAML::Node key_node = it->first;  // a copy: `it->` is a temporary proxy
     std::string name = key_node.IsScalar() ? key_node.Scalar() : "";
     std::string path = map.key.empty() ? name : absl::StrCat(map.key, ".", name);
     Value value = map.Child(it->second, path, key_node.Mark());
