@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_join.h"
 #include "server/config/load.h"
 #include "server/config/schema.h"
 #include "server/config/test_util.h"
@@ -301,6 +302,32 @@ TEST(ConfigFiles, TheExampleSakerYamlLoadsAsTheDefaults) {
   EXPECT_EQ(c->saker.rate_limit.max_burst, d->saker.rate_limit.max_burst);
   EXPECT_EQ(c->http_output.user_agent, d->http_output.user_agent);
   EXPECT_EQ(c->grpc_output.enabled, d->grpc_output.enabled);
+}
+
+// Every single-line edit of the operator's file loads or fails with messages; none crashes.
+TEST(ConfigFiles, MutatedFilesNeverCrash) {
+  const std::string text = ReadFile("testdata/config/falco.yaml");
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {": ", ":"}, {": ", ": [x"}, {": ", ": {a: "}, {"  ", ""}, {"- ", ""}, {": ", ": -1"}};
+  int loaded = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    for (const auto& [from, to] : edits) {
+      std::vector<std::string> copy = lines;
+      const size_t at = copy[i].find(from);
+      if (at == std::string::npos) {
+        continue;
+      }
+      copy[i].replace(at, from.size(), to);
+      auto c = ParseConfig(absl::StrJoin(copy, "\n"), "m.yaml");
+      if (c.ok()) {
+        ++loaded;
+      } else {
+        EXPECT_THAT(std::string(c.status().message()), HasSubstr("m.yaml")) << copy[i];
+      }
+    }
+  }
+  EXPECT_GT(loaded, 0);
 }
 
 TEST(ConfigFiles, TheReadmeDocumentsEveryKey) {

@@ -57,7 +57,11 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, std::string_view file_
   internal::AddSakerKeys(&schema);
   Config config;
   Context ctx{&config, &diag, {}, {}};
-  internal::WalkDocument(schema, root, origins, &ctx);
+  try {
+    internal::WalkDocument(schema, root, origins, &ctx);
+  } catch (const YAML::Exception& e) {  // not expected: every node is checked before use
+    diag.RawError(absl::StrCat(origins.Position(e.mark), ": cannot read the document: ", e.msg));
+  }
   config = Finish(std::move(config), &ctx);
   internal::CheckConfig(config, &diag);
   if (!diag.errors().empty()) {
