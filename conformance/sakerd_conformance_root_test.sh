@@ -12,8 +12,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
   --tls-cert "$CERTS/server.pem" --tls-key "$CERTS/server.key" --tls-ca "$CERTS/ca.pem" \
   --duration 300 >"$WORK/alerts.txt" 2>"$WORK/sakerd.log" &
 PIDS+=($!)
-for _ in $(seq 200); do grep -q '^sakerd: capturing' "$WORK/sakerd.log" && break; sleep 0.1; done
-grep -q '^sakerd: capturing' "$WORK/sakerd.log" || fail "sakerd did not start: $(cat "$WORK/sakerd.log")"
+for _ in $(seq 200); do grep -q 'sakerd: capturing' "$WORK/sakerd.log" && break; sleep 0.1; done
+grep -q 'sakerd: capturing' "$WORK/sakerd.log" || fail "sakerd did not start: $(cat "$WORK/sakerd.log")"
 
 TRIGGER="cat /etc/shadow >/dev/null"
 run_suite unix --address "unix://$WORK/s.sock" --trigger "$TRIGGER" --junit "$OUT/sakerd-unix.xml"
@@ -42,9 +42,10 @@ cat >"$WORK/gap_rules.yaml" <<'Y'
   priority: NOTICE
 Y
 "$SAKERD" run --grpc-bind "unix://$WORK/small.sock" --grpc-alert-history 8 \
-  -r "$WORK/gap_rules.yaml" --duration 300 >/dev/null 2>"$WORK/small.log" &
+  -r "$WORK/gap_rules.yaml" -o webserver.listen_port=0 --duration 300 \
+  >/dev/null 2>"$WORK/small.log" &
 PIDS+=($!)
-for _ in $(seq 200); do grep -q '^sakerd: capturing' "$WORK/small.log" && break; sleep 0.1; done
+for _ in $(seq 200); do grep -q 'sakerd: capturing' "$WORK/small.log" && break; sleep 0.1; done
 run_suite gap --address "unix://$WORK/small.sock" --only v1.alerts.gap,v1.alerts.resume \
   --trigger "python3 -c 'import os
 for _ in range(100000):

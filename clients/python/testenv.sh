@@ -59,7 +59,7 @@ done
 setsid "${cmd[@]}" >>"$work/alerts.txt" 2>>"$work/sakerd.log" </dev/null &
 echo $! >"$work/sakerd.pid"
 for _ in $(seq 300); do
-  grep -q '^sakerd: capturing' "$work/sakerd.log" && exit 0
+  grep -q 'sakerd: capturing' "$work/sakerd.log" && exit 0
   sleep 0.1
 done
 echo "sakerd did not restart:" >&2

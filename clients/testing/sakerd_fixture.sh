@@ -53,7 +53,7 @@ saker_start() {
     >>"$SAKER_WORK/alerts.txt" 2>>"$SAKER_WORK/sakerd.log" &
   _saker_pid=$!
   for _ in $(seq 300); do
-    grep -q '^sakerd: capturing' "$SAKER_WORK/sakerd.log" && return 0
+    grep -q 'sakerd: capturing' "$SAKER_WORK/sakerd.log" && return 0
     sleep 0.1
   done
   echo "sakerd did not start:" >&2

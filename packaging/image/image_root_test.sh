@@ -50,7 +50,7 @@ mkdir -p "$work/run"
 podman run -d --name "$name" --privileged --pid=host --network=none \
   -v "$work/run:/run/saker" "$image" >/dev/null || fail "podman run failed"
 for _ in $(seq 1200); do
-  [[ -S $work/run/saker.sock ]] && podman logs "$name" 2>&1 | grep -q '^sakerd: capturing' && break
+  [[ -S $work/run/saker.sock ]] && podman logs "$name" 2>&1 | grep -q 'sakerd: capturing' && break
   [[ $(podman inspect --format '{{.State.Running}}' "$name" 2>/dev/null) == true ]] ||
     fail "the container stopped"
   sleep 0.1

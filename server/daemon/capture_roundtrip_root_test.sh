@@ -13,7 +13,7 @@ rm -f "$tmp/live.err"
 # once sakerd says the probe is attached.
 (
   for _ in $(seq 100); do
-    grep -q '^sakerd: capturing' "$tmp/live.err" 2>/dev/null && break
+    grep -q 'sakerd: capturing' "$tmp/live.err" 2>/dev/null && break
     sleep 0.1
   done
   for _ in $(seq 20); do

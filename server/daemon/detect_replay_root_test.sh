@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 wait_ready() {  # wait_ready STDERR-FILE
   for _ in $(seq 150); do
-    grep -q '^sakerd: capturing' "$1" 2>/dev/null && return 0
+    grep -q 'sakerd: capturing' "$1" 2>/dev/null && return 0
     sleep 0.1
   done
   fail "sakerd did not start: $(cat "$1")"

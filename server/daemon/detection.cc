@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -32,6 +33,16 @@ Detector::Detector(RulesHandle* rules, state::StateExtractor* extractor,
       // Every engine has the same event-type table, so codes survive reloads.
       codes_(rules::EventTypeTable()) {}
 
+namespace {
+
+int64_t MonotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+}  // namespace
+
 void Detector::OnStatefulEvent(const state::EventContext& ctx) {
   if (before_event_) {
     before_event_();
@@ -41,8 +52,14 @@ void Detector::OnStatefulEvent(const state::EventContext& ctx) {
     return;
   }
   extractor_->SetEvent(ctx);
+  const bool timed = eval_time_ != nullptr && (evaluated_++ % kEvalSampleEvery) == 0;
   rules_->With([&](rules::Engine& engine) {
-    if (engine.Evaluate(code, extractor_, &matches_) == 0) {
+    const int64_t start = timed ? MonotonicNs() : 0;
+    const size_t n = engine.Evaluate(code, extractor_, &matches_);
+    if (timed) {
+      eval_time_->OnEvalTime(static_cast<uint64_t>(MonotonicNs() - start));
+    }
+    if (n == 0) {
       return;
     }
     const int64_t t = boot_time_ns_ + static_cast<int64_t>(ctx.event->hdr().ts_ns);

@@ -18,6 +18,14 @@ void FlagSet::Bool(std::string name, std::string help, bool* out) {
                     }});
 }
 
+void FlagSet::Action(std::string name, std::string help, std::function<void()> action) {
+  flags_.push_back({std::move(name), "", std::move(help), false,
+                    [action = std::move(action)](absl::string_view) {
+                      action();
+                      return absl::OkStatus();
+                    }});
+}
+
 void FlagSet::String(std::string name, std::string alias, std::string help, std::string* out) {
   Value(std::move(name), std::move(alias), std::move(help), [out](absl::string_view v) {
     *out = std::string(v);

@@ -21,6 +21,8 @@ class FlagSet {
              std::function<absl::Status(absl::string_view)> set);
   // A boolean flag.
   void Bool(std::string name, std::string help, bool* out);
+  // A flag without a value that runs `action` when given.
+  void Action(std::string name, std::string help, std::function<void()> action);
   // A string flag, and a repeatable one that appends each value.
   void String(std::string name, std::string alias, std::string help, std::string* out);
   void Strings(std::string name, std::string alias, std::string help,

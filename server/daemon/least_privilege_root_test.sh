@@ -38,7 +38,7 @@ start() {
   pid=$!
   for _ in $(seq 600); do
     kill -0 "$pid" 2>/dev/null || fail "sakerd $* exited"
-    if grep -q '^sakerd: capturing' "$work/log" && [[ -S $work/s.sock ]]; then
+    if grep -q 'sakerd: capturing' "$work/log" && [[ -S $work/s.sock ]]; then
       return 0
     fi
     sleep 0.1

@@ -17,14 +17,14 @@ Y
 rule first_rule "$tmp/first" >"$tmp/rules.yaml"
 "$sakerd" run --json -r "$tmp/rules.yaml" --duration 20 >"$tmp/out.jsonl" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 150); do grep -q '^sakerd: capturing' "$tmp/err" && break; sleep 0.1; done
-grep -q '^sakerd: capturing' "$tmp/err" || fail "sakerd did not start: $(cat "$tmp/err")"
+for _ in $(seq 150); do grep -q 'sakerd: capturing' "$tmp/err" && break; sleep 0.1; done
+grep -q 'sakerd: capturing' "$tmp/err" || fail "sakerd did not start: $(cat "$tmp/err")"
 
 cat "$tmp/first-1" 2>/dev/null || true
 printf -- '- rule: broken\n  condition: evt.type = open and\n  output: x\n  priority: WARNING\n  desc: d\n' >"$tmp/rules.yaml"
 kill -HUP $pid
 for _ in $(seq 100); do grep -q 'reload failed' "$tmp/err" && break; cat /dev/null; sleep 0.1; done
-grep -q "reload failed, keeping the 1 running rules: $tmp/rules.yaml:2:" "$tmp/err" ||
+grep -q "reload failed, keeping the running configuration: $tmp/rules.yaml:2:" "$tmp/err" ||
   fail "no reload error with a position: $(cat "$tmp/err")"
 cat "$tmp/first-2" 2>/dev/null || true
 

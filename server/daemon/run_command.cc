@@ -1,173 +1,182 @@
-// `sakerd run [-r FILE ...] [--json] [--grpc-bind ADDR ...]`: live detection.
-// Captures syscalls, keeps the process state, evaluates the rules, prints
-// the alerts and serves them (and raw events) over the gRPC API.
-#include <cstdio>
+// `sakerd run [-c FILE] [-o KEY=VALUE ...] [flags]`: live detection.
+// Captures syscalls, keeps the process state, evaluates the rules, and sends
+// the alerts to the outputs (stdout, file, HTTP) and the gRPC API (with raw
+// events); serves /metrics, /healthz and /readyz; reloads on SIGHUP.
+//
+// Start-up order matters: the probe is loaded and attached and /proc is read
+// while sakerd is still privileged and single-threaded; then it drops every
+// capability it no longer needs (server/daemon/privileges.h), and only then
+// starts its threads (outputs, API, web server, housekeeping), which inherit
+// the reduced set.
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
-#include <cstdlib>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "server/api/api_server.h"
 #include "server/capture/proc_snapshot.h"
+#include "server/daemon/alert_outputs.h"
 #include "server/daemon/api_bridge.h"
 #include "server/daemon/commands.h"
+#include "server/daemon/daemon_metrics.h"
 #include "server/daemon/detection.h"
-#include "server/daemon/driver_flags.h"
 #include "server/daemon/event_output.h"
-#include "server/daemon/flags.h"
+#include "server/daemon/housekeeping.h"
+#include "server/daemon/privileges.h"
+#include "server/daemon/reloader.h"
 #include "server/daemon/rules_handle.h"
+#include "server/daemon/run_config.h"
 #include "server/daemon/signals.h"
 #include "server/daemon/stats.h"
 #include "server/driver/driver.h"
+#include "server/observe/logger.h"
+#include "server/observe/web_server.h"
 
 namespace saker::daemon {
 namespace {
 
-struct RunFlags {
-  std::vector<std::string> rules;
-  bool json = false;
-  bool match_all = false;
-  double duration = 0;
-  driver::DriverOptions driver;
-  std::vector<std::string> binds;
-  std::string tls_cert;
-  std::string tls_key;
-  std::string tls_ca;
-  bool falco_socket = false;
-  bool no_grpc = false;
-  uint64_t socket_mode = 0660;
-  std::string socket_group;
-  std::vector<std::string> allow;  // SERVICE=ID[,ID...]
-  uint64_t alert_history = 65536;
-  uint64_t event_history = 65536;
-  uint64_t keepalive_time_ms = 30000;
-  uint64_t keepalive_timeout_ms = 10000;
-};
-
-absl::Status ParseRunFlags(const std::vector<std::string>& args, RunFlags* f) {
-  FlagSet flags("run");
-  flags.Strings("--rules", "-r", "a rules file to load (repeatable; default: built-in rules)",
-                &f->rules);
-  flags.Bool("--json", "print Falco's JSON alert, one per line", &f->json);
-  flags.Value("--rule-matching", "", "first (default: the first matching rule alerts) or all",
-              [f](absl::string_view v) {
-                if (v != "first" && v != "all") {
-                  return absl::InvalidArgumentError(
-                      absl::StrCat("--rule-matching expects first or all, got \"", v, "\""));
-                }
-                f->match_all = v == "all";
-                return absl::OkStatus();
-              });
-  flags.Strings("--grpc-bind", "",
-                "serve the gRPC API at unix:///PATH or HOST:PORT (mTLS; repeatable; "
-                "default unix:///run/saker/saker.sock)",
-                &f->binds);
-  flags.String("--tls-cert", "", "server certificate (PEM) for TCP binds", &f->tls_cert);
-  flags.String("--tls-key", "", "server private key (PEM) for TCP binds", &f->tls_key);
-  flags.String("--tls-ca", "", "CA (PEM) that client certificates must chain to", &f->tls_ca);
-  flags.Bool("--grpc-falco-socket", "also serve Falco's socket unix:///run/falco/falco.sock",
-             &f->falco_socket);
-  flags.Bool("--no-grpc", "serve no gRPC API", &f->no_grpc);
-  flags.Value("--grpc-socket-mode", "", "unix socket mode, octal (default 0660)",
-              [f](absl::string_view v) {
-                char* end = nullptr;
-                const std::string s(v);
-                f->socket_mode = std::strtoul(s.c_str(), &end, 8);
-                if (s.empty() || *end != '\0' || f->socket_mode > 0777) {
-                  return absl::InvalidArgumentError(
-                      absl::StrCat("--grpc-socket-mode expects an octal mode, got \"", v, "\""));
-                }
-                return absl::OkStatus();
-              });
-  flags.String("--grpc-socket-group", "", "unix socket group (name)", &f->socket_group);
-  flags.Value("--grpc-allow", "",
-              "SERVICE=ID[,ID...]: only these client certificate identities (CN or SAN) may "
-              "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable)",
-              [f](absl::string_view v) {
-                if (v.find('=') == absl::string_view::npos) {
-                  return absl::InvalidArgumentError(
-                      absl::StrCat("--grpc-allow expects SERVICE=ID[,ID...], got \"", v, "\""));
-                }
-                f->allow.emplace_back(v);
-                return absl::OkStatus();
-              });
-  flags.Value("--grpc-alert-history", "",
-              "alerts the API keeps for get and resume; also each subscriber's queue bound "
-              "(default 65536)",
-              [f](absl::string_view v) {
-                return ParseUint("--grpc-alert-history", v, &f->alert_history);
-              });
-  flags.Value("--grpc-event-history", "", "raw events the API keeps (default 65536)",
-              [f](absl::string_view v) {
-                return ParseUint("--grpc-event-history", v, &f->event_history);
-              });
-  flags.Value("--grpc-keepalive-time-ms", "", "ping idle clients this often (default 30000)",
-              [f](absl::string_view v) {
-                return ParseUint("--grpc-keepalive-time-ms", v, &f->keepalive_time_ms);
-              });
-  flags.Value("--grpc-keepalive-timeout-ms", "",
-              "drop a client whose ping goes unanswered this long (default 10000)",
-              [f](absl::string_view v) {
-                return ParseUint("--grpc-keepalive-timeout-ms", v, &f->keepalive_timeout_ms);
-              });
-  AddDriverFlags(&flags, &f->duration, &f->driver);
-  return flags.ParseFlagsOnly(args);
+observe::LoggerOptions LoggerOptionsOf(const config::Config& c) {
+  observe::LoggerOptions o;
+  o.level = static_cast<observe::LogLevel>(static_cast<int>(c.log_level));
+  o.format = c.saker.log_format == config::LogFormat::kJson ? observe::LogFormat::kJson
+                                                            : observe::LogFormat::kText;
+  o.log_stderr = c.log_stderr;
+  o.log_syslog = c.log_syslog;
+  return o;
 }
 
-absl::Status AddListeners(const RunFlags& f, api::ApiServerOptions* o) {
-  for (const std::string& bind : f.binds) {
-    const bool tcp = bind.rfind("unix:", 0) != 0;
-    auto l = tcp ? api::ParseBind(bind, f.tls_cert, f.tls_key, f.tls_ca) : api::ParseBind(bind);
-    if (!l.ok()) {
-      return l.status();
+// Kernels before 6.5 check CAP_BPF on every bpf() call when unprivileged BPF
+// is disabled (Debian's default), reading a map included.
+bool KernelNeedsCapBpfForMaps() {
+  utsname u;
+  int major = 0, minor = 0;
+  if (uname(&u) != 0 || std::sscanf(u.release, "%d.%d", &major, &minor) != 2) {
+    return true;
+  }
+  return major < 6 || (major == 6 && minor < 5);
+}
+
+int PortOf(const std::string& bind) {
+  const size_t colon = bind.rfind(':');
+  return colon == std::string::npos ? 0 : std::atoi(bind.c_str() + colon + 1);
+}
+
+PrivilegeOptions PrivilegesFor(const config::Config& c) {
+  PrivilegeOptions p;
+  p.user = c.saker.user;
+  p.group = c.saker.group;
+  if (!c.saker.api.socket_group.empty()) {
+    p.keep.push_back(CAP_CHOWN);  // the API sets its sockets' group after binding
+  }
+  bool low_port = c.webserver.enabled && c.webserver.listen_port != 0 &&
+                  c.webserver.listen_port < 1024;
+  for (const std::string& b : c.ApiBinds()) {
+    const int port = b.rfind("unix:", 0) == 0 ? 0 : PortOf(b);
+    low_port |= port != 0 && port < 1024;
+  }
+  if (low_port) {
+    p.keep.push_back(CAP_NET_BIND_SERVICE);
+  }
+  if (KernelNeedsCapBpfForMaps()) {
+    p.keep.push_back(CAP_BPF);
+  }
+  return p;
+}
+
+// The unix sockets' directories, made while still privileged and handed to
+// the user sakerd switches to, so that the API can bind after the drop.
+absl::Status PrepareSocketDirs(const config::Config& c) {
+  if (c.saker.user.empty()) {
+    return absl::OkStatus();
+  }
+  auto pw = getpwnam(c.saker.user.c_str());
+  if (pw == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(c.Where("saker.user"), ": saker.user: no user \"", c.saker.user, "\""));
+  }
+  for (const std::string& b : c.ApiBinds()) {
+    if (b.rfind("unix://", 0) != 0) {
+      continue;
     }
-    l->unix_mode = static_cast<uint32_t>(f.socket_mode);
-    l->unix_group = f.socket_group;
-    o->listeners.push_back(*std::move(l));
-  }
-  if (f.binds.empty() && (f.socket_mode != 0660 || !f.socket_group.empty())) {
-    auto l = api::ParseBind(api::kDefaultSocket);
-    l->unix_mode = static_cast<uint32_t>(f.socket_mode);
-    l->unix_group = f.socket_group;
-    o->listeners.push_back(*std::move(l));
-  }
-  o->falco_socket = f.falco_socket;
-  for (const std::string& a : f.allow) {
-    const size_t eq = a.find('=');
-    for (absl::string_view id : absl::StrSplit(absl::string_view(a).substr(eq + 1), ',',
-                                                absl::SkipEmpty())) {
-      o->allow[a.substr(0, eq)].insert(std::string(id));
+    const std::filesystem::path dir = std::filesystem::path(b.substr(7)).parent_path();
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) {
+      std::filesystem::create_directories(dir, ec);
+      if (ec || chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+        return absl::InternalError(absl::StrCat("cannot prepare the socket directory ",
+                                                dir.string(), " for user ", c.saker.user));
+      }
+      chmod(dir.c_str(), 0755);
     }
   }
-  o->keepalive.time_ms = static_cast<int>(f.keepalive_time_ms);
-  o->keepalive.timeout_ms = static_cast<int>(f.keepalive_timeout_ms);
   return absl::OkStatus();
 }
 
-int Fail(const absl::Status& st) {
-  std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
-  return 1;
+observe::WebServerOptions WebOptionsOf(const config::Config& c) {
+  observe::WebServerOptions o;
+  const config::Webserver& w = c.webserver;
+  o.enabled = w.enabled;
+  o.listen_address = w.listen_address;
+  o.listen_port = static_cast<int>(w.listen_port);
+  o.threadiness = static_cast<int>(w.threadiness);
+  o.ssl_enabled = w.ssl_enabled;
+  o.ssl_certificate = w.ssl_certificate;
+  o.k8s_healthz_endpoint = w.k8s_healthz_endpoint;
+  o.readiness_endpoint = c.saker.webserver.readyz_endpoint;
+  o.prometheus_metrics_enabled = w.prometheus_metrics_enabled;
+  return o;
+}
+
+outputs::InternalAlertOptions InternalOptionsOf(const config::Config& c,
+                                                const std::string& hostname) {
+  outputs::InternalAlertOptions o;
+  o.limit = {c.saker.internal_alerts.rate, static_cast<double>(c.saker.internal_alerts.max_burst)};
+  o.hostname = hostname;
+  o.time_format_iso_8601 = c.time_format_iso_8601;
+  return o;
+}
+
+void LogConfigWarnings(const config::Config& c, observe::Logger* log) {
+  for (const std::string& w : c.warnings) {
+    log->Warning(w);
+  }
+  if (!c.append_output.entries.empty()) {
+    log->Warning(absl::StrCat(c.Where("append_output"),
+                              ": append_output: entries with match, extra_output or "
+                              "extra_fields are not supported by saker, ignored"));
+  }
 }
 
 }  // namespace
 
 int RunDetect(const std::vector<std::string>& args) {
-  RunFlags f;
-  if (auto st = ParseRunFlags(args, &f); !st.ok()) {
-    std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
+  const RunInvocation invocation(args);
+  auto rc = invocation.Load();
+  if (!rc.ok()) {
+    std::fprintf(stderr, "sakerd: %s\n", std::string(rc.status().message()).c_str());
     return 2;
   }
-  rules::EngineOptions eo;
-  eo.alerts.hostname = AlertHostname();
-  eo.alerts.json_output = f.json;
-  eo.rule_matching = f.match_all ? rules::RuleMatching::kAll : rules::RuleMatching::kFirst;
-  RulesHandle rules(eo, f.rules);
+  config::Config& c = rc->config;
+  observe::Logger log(LoggerOptionsOf(c));
+  auto fail = [&log](const absl::Status& st) {
+    log.Error(std::string(st.message()));
+    return 1;
+  };
+  LogConfigWarnings(c, &log);
+
+  const std::string hostname = AlertHostname();
+  RulesHandle rules(EngineOptionsOf(c, hostname), c.rules_files);
   if (auto st = rules.Load(); !st.ok()) {
-    return Fail(st);
+    return fail(st);
   }
-  auto drv = driver::Driver::Open(f.driver);
+  auto drv = driver::Driver::Open(rc->driver);
   if (!drv.ok()) {
-    return Fail(drv.status());
+    return fail(drv.status());
   }
   driver::Driver& d = **drv;
   // The probe is attached first, so nothing falls between the snapshot and
@@ -175,72 +184,159 @@ int RunDetect(const std::vector<std::string>& args) {
   // applied on top of it.
   auto snapshot = capture::ReadProcSnapshot();
   if (!snapshot.ok()) {
-    return Fail(absl::InternalError(absl::StrCat("reading /proc: ", snapshot.status().message())));
+    return fail(absl::InternalError(absl::StrCat("reading /proc: ", snapshot.status().message())));
   }
 
-  api::ApiServer api(api::ApiServer::HubOptions{f.alert_history, f.event_history});
-  ApiRulesControl rules_control(&rules);
+  // Still one thread: drop what is no longer needed.
+  if (auto st = PrepareSocketDirs(c); !st.ok()) {
+    return fail(st);
+  }
+  if (auto st = DropPrivileges(PrivilegesFor(c)); !st.ok()) {
+    return fail(st);
+  }
+  log.Info("privileges dropped", {{"capabilities", DescribeCapabilities()},
+                                  {"uid", static_cast<int64_t>(getuid())}});
+
+  // Outputs, with internal alerts for their failures.
+  outputs::SystemClock clock;
+  auto outs = BuildOutputs(c, stdout);
+  if (!outs.ok()) {
+    return fail(outs.status());
+  }
+  outputs::Dispatcher dispatcher(*std::move(outs), {c.outputs_queue.capacity, {}}, &clock);
+  const std::vector<std::string> binds = c.ApiBinds();
+  const bool api_on = !binds.empty();
+  api::ApiServer api(api::ApiServer::HubOptions{c.saker.api.alert_history,
+                                                c.saker.api.event_history});
+  const bool api_alerts = api_on && c.grpc_output.enabled;
+  outputs::InternalAlerts internal(InternalOptionsOf(c, hostname), &clock,
+                                   [&](const outputs::Alert& a) {
+                                     dispatcher.SubmitInternal(a);
+                                     if (api_alerts) {
+                                       PublishInternalAlert(a, &api.alerts());
+                                     }
+                                   });
+  if (c.saker.internal_alerts.enabled) {
+    dispatcher.SetFailureHandler([&internal](absl::string_view output, const absl::Status& st) {
+      internal.OnOutputFailure(output, st);
+    });
+  }
+  dispatcher.Start();
+
+  // The gRPC API.
+  ReloadCounters reload_counters;
+  Reloader reloader({&invocation, hostname, &rules, api_on ? &api : nullptr, &dispatcher, &log,
+                     &reload_counters},
+                    c);
+  ApiRulesControl rules_list(&rules);
+  ReloadingRulesControl rules_control(&rules_list, &reloader);
   ApiDriverStatus driver_status(&d);
   ApiAlertFilterCompiler alert_filters;
   ApiEventFilterCompiler event_filters;
-  if (!f.no_grpc) {
-    api::ApiServerOptions ao;
-    if (auto st = AddListeners(f, &ao); !st.ok()) {
-      std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
-      return 2;
+  if (api_on) {
+    auto ao = ApiOptionsOf(c);
+    if (!ao.ok()) {
+      dispatcher.Stop(absl::ZeroDuration());
+      return fail(ao.status());
     }
-    ao.version = SakerVersion();
-    ao.hostname = eo.alerts.hostname;
-    ao.rules = &rules_control;
-    ao.driver = &driver_status;
-    ao.alert_filter_compiler = &alert_filters;
-    ao.event_filter_compiler = &event_filters;
-    if (auto st = api.Start(ao); !st.ok()) {
-      return Fail(st);
+    ao->version = SakerVersion();
+    ao->hostname = hostname;
+    ao->rules = &rules_control;
+    ao->driver = &driver_status;
+    ao->alert_filter_compiler = &alert_filters;
+    ao->event_filter_compiler = &event_filters;
+    if (auto st = api.Start(*ao); !st.ok()) {
+      dispatcher.Stop(absl::ZeroDuration());
+      return fail(st);
     }
   }
 
-  AlertPrinter printer(stdout, f.json);
+  // Detection: per-rule limit, then the outputs and the API.
+  outputs::RuleRateLimiter limiter(RateLimitsOf(c), &clock);
   ApiAlertPublisher publisher(&api.alerts());
+  AlertFanout fanout(c, &limiter, &dispatcher, api_alerts ? &publisher : nullptr);
+  AlertCounter alert_counter;
   PipelineOptions po;
   po.boot_time_ns = d.boot_time_ns();
-  po.hostname = eo.alerts.hostname;
-  Pipeline pipeline(&rules, *snapshot, {&printer, &publisher}, po);
+  po.hostname = hostname;
+  Pipeline pipeline(&rules, *snapshot, {&alert_counter, &fanout}, po);
+  EvalTimeHistogram eval_time;
+  pipeline.detector()->SetEvalTimeObserver(&eval_time);
   ApiEventPublisher events(&api, d.boot_time_ns());
   TeeSink tee;
-  if (!f.no_grpc) {
+  if (api_on) {
     tee.Add(&events);
   }
   tee.Add(pipeline.sink());
 
-  ReloadOnSighup reload;
-  pipeline.detector()->SetBeforeEvent([&reload, &rules] {
-    if (!reload.TakeRequest()) {
-      return;
-    }
-    // On error the running rules stay: detection never stops.
-    if (auto st = rules.Load(); !st.ok()) {
-      const size_t n = rules.With([](rules::Engine& e) { return e.summary().enabled_rules; });
-      std::fprintf(stderr, "sakerd: reload failed, keeping the %zu running rules: %s\n", n,
-                   std::string(st.message()).c_str());
-    } else {
-      const size_t n = rules.With([](rules::Engine& e) { return e.summary().enabled_rules; });
-      std::fprintf(stderr, "sakerd: reloaded; %zu rules loaded\n", n);
-    }
-  });
-  const size_t loaded = rules.With([](rules::Engine& e) { return e.summary().enabled_rules; });
-  std::fprintf(stderr, "sakerd: capturing; %zu rules loaded\n", loaded);
-  std::fflush(stderr);
+  // Housekeeping: SIGHUP reloads, drop actions.
+  ReloadOnSighup sighup;
+  Housekeeping housekeeping({&d, &reloader, &sighup,
+                             c.saker.internal_alerts.enabled ? &internal : nullptr, &log, &clock},
+                            c.syscall_event_drops);
+  housekeeping.Start();
 
-  absl::Status st = RunLive(&d, &tee, f.duration);
-  std::fflush(stdout);
-  api.Shutdown();
-  PrintStats(stderr, d.delivered(), d.ReadCounters());
-  std::fprintf(stderr, "sakerd: %llu alerts\n", static_cast<unsigned long long>(printer.alerts()));
-  if (!st.ok()) {
-    return Fail(st);
+  // Metrics and probes.
+  observe::metrics::Registry registry;
+  DaemonMetricsSources ms;
+  ms.version = SakerVersion().version;
+  ms.driver = &d;
+  ms.rules = &rules;
+  ms.api = api_on ? &api : nullptr;
+  ms.alerts = &alert_counter;
+  ms.eval_time = &eval_time;
+  ms.reloads = &reload_counters;
+  RegisterDaemonMetrics(ms, &registry);
+  registry.Add([&](observe::metrics::Writer& w) {
+    WriteOutputMetrics(dispatcher.Stats(), internal.Stats(), limiter.Suppressed(), w);
+  });
+  std::atomic<bool> ready{false};
+  observe::WebServerHooks hooks;
+  hooks.metrics = &registry;
+  hooks.liveness = [&housekeeping]() -> absl::Status {
+    const int64_t age = absl::GetCurrentTimeNanos() - housekeeping.last_round_ns();
+    if (age > absl::ToInt64Nanoseconds(absl::Seconds(10))) {
+      return absl::UnavailableError("the housekeeping thread has not run for 10 s");
+    }
+    return absl::OkStatus();
+  };
+  hooks.readiness = [&ready]() -> absl::Status {
+    return ready.load() ? absl::OkStatus()
+                        : absl::UnavailableError("not capturing (starting or stopping)");
+  };
+  hooks.versions = {{"saker_version", SakerVersion().version},
+                    {"engine_version", SakerVersion().engine_version}};
+  observe::WebServer web(WebOptionsOf(c), hooks);
+  if (c.webserver.enabled) {
+    if (auto st = web.Start(); !st.ok()) {
+      housekeeping.Stop();
+      api.Shutdown();
+      dispatcher.Stop(absl::ZeroDuration());
+      return fail(absl::Status(st.code(), absl::StrCat(c.Where("webserver"), ": webserver: ",
+                                                       st.message())));
+    }
+    log.Info("web server listening",
+             {{"address", c.webserver.listen_address}, {"port", static_cast<int64_t>(web.port())}});
   }
-  return 0;
+
+  const size_t loaded = rules.With([](rules::Engine& e) { return e.summary().enabled_rules; });
+  ready.store(true);
+  log.Info(absl::StrCat("capturing; ", loaded, " rules loaded"),
+           {{"rules", static_cast<int64_t>(loaded)}});
+
+  absl::Status st = RunLive(&d, &tee, rc->duration);
+  ready.store(false);
+  housekeeping.Stop();
+  web.Stop();
+  api.Shutdown();
+  dispatcher.Stop(absl::Seconds(5));
+  std::fflush(stdout);
+  log.Info(absl::StrCat("stats: ", StatsJson(d.delivered(), d.ReadCounters())));
+  log.Info(absl::StrCat(fanout.alerts(), " alerts"));
+  if (!st.ok()) {
+    return fail(st);
+  }
+  return housekeeping.exited_on_drops() ? 1 : 0;
 }
 
 }  // namespace saker::daemon

@@ -28,8 +28,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
   --tls-cert "$work/certs/server.pem" --tls-key "$work/certs/server.key" \
   --tls-ca "$work/certs/ca.pem" --duration 300 >/dev/null 2>"$work/sakerd.log" &
 pids+=($!)
-for _ in $(seq 200); do grep -q '^sakerd: capturing' "$work/sakerd.log" && break; sleep 0.1; done
-grep -q '^sakerd: capturing' "$work/sakerd.log" || { cat "$work/sakerd.log"; exit 1; }
+for _ in $(seq 200); do grep -q 'sakerd: capturing' "$work/sakerd.log" && break; sleep 0.1; done
+grep -q 'sakerd: capturing' "$work/sakerd.log" || { cat "$work/sakerd.log"; exit 1; }
 
 rule="Credential file read by unexpected program"  # rules/saker_rules.yaml
 "$work/client" -unix "unix://$work/s.sock" -trigger "cat /etc/shadow" -rule "$rule"

@@ -150,7 +150,7 @@ class Sakerd:
         for line in self.proc.stderr:
             with self.cond:
                 self.stderr_lines.append(line.rstrip("\n"))
-                if line.startswith("sakerd: capturing"):
+                if "sakerd: capturing" in line:
                     self.capturing = True
                 self.cond.notify_all()
         with self.cond:

@@ -1,0 +1,108 @@
+#include "server/daemon/reloader.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace saker::daemon {
+
+std::vector<std::pair<std::string, std::string>> RestartOnlySettings(const config::Config& c) {
+  const config::Api& a = c.saker.api;
+  const config::Webserver& w = c.webserver;
+  const config::Driver& d = c.saker.driver;
+  auto b = [](bool v) { return std::string(v ? "true" : "false"); };
+  return {
+      {"API listeners (saker.api, grpc)", absl::StrJoin(c.ApiBinds(), ",")},
+      {"saker.api.tls files", absl::StrCat(a.tls.cert, ",", a.tls.key, ",", a.tls.ca)},
+      {"saker.api.socket_mode/socket_group", absl::StrCat(a.socket_mode, ",", a.socket_group)},
+      {"saker.api.alert_history/event_history",
+       absl::StrCat(a.alert_history, ",", a.event_history)},
+      {"json_output", b(c.json_output)},
+      {"stdout_output", b(c.stdout_output.enabled)},
+      {"file_output", absl::StrCat(b(c.file_output.enabled), ",", c.file_output.filename, ",",
+                                   b(c.file_output.keep_alive), ",",
+                                   c.saker.file_output.max_size_mb, ",",
+                                   c.saker.file_output.max_files)},
+      {"http_output", absl::StrCat(b(c.http_output.enabled), ",", c.http_output.url, ",",
+                                   b(c.http_output.mtls), ",", c.http_output.client_cert)},
+      {"outputs_queue.capacity", absl::StrCat(c.outputs_queue.capacity)},
+      {"saker.rate_limit", absl::StrCat(c.saker.rate_limit.rate, ",",
+                                        c.saker.rate_limit.max_burst, ",",
+                                        c.saker.rate_limit.rules.size())},
+      {"webserver", absl::StrCat(b(w.enabled), ",", w.listen_address, ":", w.listen_port, ",",
+                                 b(w.ssl_enabled), ",", w.ssl_certificate, ",",
+                                 b(w.prometheus_metrics_enabled))},
+      {"saker.driver", absl::StrCat(d.ring_bytes, ",", d.coalesce_us, ",", d.snaplen, ",",
+                                    absl::StrJoin(d.syscalls, ","))},
+      {"saker.user/group", absl::StrCat(c.saker.user, ",", c.saker.group)},
+      {"log_stderr/log_syslog/saker.log_format",
+       absl::StrCat(b(c.log_stderr), ",", b(c.log_syslog), ",",
+                    static_cast<int>(c.saker.log_format))},
+  };
+}
+
+absl::StatusOr<api::ReloadResult> Reloader::Reload() {
+  absl::MutexLock lock(&mu_);
+  auto r = ReloadLocked();
+  if (t_.counters != nullptr) {
+    (r.ok() ? t_.counters->ok : t_.counters->failed).Inc();
+  }
+  if (!r.ok()) {
+    t_.logger->Error(absl::StrCat("reload failed, keeping the running configuration: ",
+                                  r.status().message()));
+  }
+  return r;
+}
+
+absl::StatusOr<api::ReloadResult> Reloader::ReloadLocked() {
+  auto rc = t_.invocation->Load();
+  if (!rc.ok()) {
+    return rc.status();
+  }
+  const config::Config& c = rc->config;
+  // Everything is checked before anything changes.
+  if (t_.api != nullptr) {
+    if (auto st = t_.api->CheckCertificates(); !st.ok()) {
+      return st;
+    }
+  }
+  if (auto st = t_.rules->Load(EngineOptionsOf(c, t_.hostname), c.rules_files); !st.ok()) {
+    return st;
+  }
+  if (t_.api != nullptr) {
+    if (auto st = t_.api->ReloadCertificates(); !st.ok()) {
+      return st;
+    }
+  }
+  if (t_.dispatcher != nullptr) {
+    t_.dispatcher->Reopen();
+  }
+  t_.logger->set_level(static_cast<observe::LogLevel>(static_cast<int>(c.log_level)));
+  for (const std::string& w : c.warnings) {
+    t_.logger->Warning(w);
+  }
+  const auto before = RestartOnlySettings(running_);
+  const auto after = RestartOnlySettings(c);
+  for (size_t i = 0; i < before.size(); ++i) {
+    if (before[i].second != after[i].second) {
+      t_.logger->Warning(absl::StrCat(before[i].first,
+                                      " changed in the configuration: restart sakerd to apply it"));
+    }
+  }
+  running_ = c;
+  api::ReloadResult result = t_.rules->With([](rules::Engine& engine) {
+    api::ReloadResult r;
+    r.rule_count = engine.summary().enabled_rules;
+    for (const rules::Diagnostic& w : engine.summary().warnings) {
+      r.warnings.push_back(w.ToString());
+    }
+    return r;
+  });
+  for (const std::string& w : c.warnings) {
+    result.warnings.push_back(w);
+  }
+  t_.logger->Info(absl::StrCat("reloaded; ", result.rule_count, " rules loaded"),
+                  {{"rules", static_cast<int64_t>(result.rule_count)}});
+  return result;
+}
+
+}  // namespace saker::daemon

@@ -1,0 +1,65 @@
+// Reloading sakerd's configuration in place (SIGHUP or the API's rules
+// reload): the configuration file, -o and the flags are read again, then the
+// rules, the certificates, the log level and the outputs' files are renewed.
+// Anything invalid is refused with its errors and the running configuration
+// stays; settings that only a restart can change are named in a warning.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/api/api_server.h"
+#include "server/api/interfaces.h"
+#include "server/daemon/daemon_metrics.h"
+#include "server/daemon/rules_handle.h"
+#include "server/daemon/run_config.h"
+#include "server/observe/logger.h"
+#include "server/outputs/dispatcher.h"
+
+namespace saker::daemon {
+
+struct ReloadTargets {
+  const RunInvocation* invocation = nullptr;
+  std::string hostname;
+  RulesHandle* rules = nullptr;
+  api::ApiServer* api = nullptr;               // null: no API
+  outputs::Dispatcher* dispatcher = nullptr;   // null: no outputs
+  observe::Logger* logger = nullptr;
+  ReloadCounters* counters = nullptr;
+};
+
+class Reloader {
+ public:
+  Reloader(ReloadTargets targets, config::Config running)
+      : t_(std::move(targets)), running_(std::move(running)) {}
+  // Thread-safe; reloads run one at a time. The result names the rules
+  // loaded and the warnings; an error lists every problem.
+  absl::StatusOr<api::ReloadResult> Reload() ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  absl::StatusOr<api::ReloadResult> ReloadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  const ReloadTargets t_;
+  absl::Mutex mu_;
+  config::Config running_ ABSL_GUARDED_BY(mu_);
+};
+
+// The settings a reload cannot change (listeners, outputs, driver, user...)
+// as (key, value) pairs, to name what changed.
+std::vector<std::pair<std::string, std::string>> RestartOnlySettings(const config::Config& c);
+
+// The API's RulesControl: lists the rules, and reloads through the Reloader.
+class ReloadingRulesControl : public api::RulesControl {
+ public:
+  ReloadingRulesControl(api::RulesControl* list, Reloader* reloader)
+      : list_(list), reloader_(reloader) {}
+  std::vector<api::RuleInfo> ListRules() override { return list_->ListRules(); }
+  absl::StatusOr<api::ReloadResult> Reload() override { return reloader_->Reload(); }
+
+ private:
+  api::RulesControl* list_;
+  Reloader* reloader_;
+};
+
+}  // namespace saker::daemon
