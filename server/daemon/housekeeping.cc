@@ -17,6 +17,7 @@ void Housekeeping::Start() {
   const driver::DriverCounters c = t_.driver->ReadCounters();
   last_sent_ = c.total_sent();
   last_dropped_ = c.total_dropped();
+  last_round_ns_.store(absl::GetCurrentTimeNanos());
   thread_ = std::thread([this] { Run(); });
 }
 

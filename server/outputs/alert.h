@@ -17,6 +17,10 @@ struct Alert {
   // Falco's JSON alert: {"hostname","output","output_fields","priority",
   // "rule","source","tags","time"}; what HttpOutput POSTs.
   std::string json;
+  // Internal alerts about an output's failure are not sent to that output
+  // (its Name()): a dead receiver would otherwise be told about itself,
+  // fail again and raise another.
+  std::string skip_output;
 };
 
 }  // namespace saker::outputs

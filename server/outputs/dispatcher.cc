@@ -85,6 +85,9 @@ void Dispatcher::Run() {
     }
     for (const Alert& alert : batch) {
       for (auto& out : outputs_) {
+        if (!alert.skip_output.empty() && alert.skip_output == out->Name()) {
+          continue;
+        }
         if (absl::Status s = out->Write(alert); !s.ok()) {
           Fail(*out, s);
         }

@@ -90,7 +90,8 @@ Alert InternalAlerts::Build(absl::string_view rule, int priority, const std::str
 }
 
 void InternalAlerts::Raise(absl::string_view rule, int priority, const std::string& output,
-                           const std::vector<InternalField>& fields) {
+                           const std::vector<InternalField>& fields,
+                           absl::string_view skip_output) {
   {
     absl::MutexLock l(&mu_);
     if (!bucket_.TryTake(clock_->MonotonicNs())) {
@@ -100,7 +101,9 @@ void InternalAlerts::Raise(absl::string_view rule, int priority, const std::stri
     ++emitted_;
   }
   if (emit_) {
-    emit_(Build(rule, priority, output, fields, clock_->WallNs()));
+    Alert a = Build(rule, priority, output, fields, clock_->WallNs());
+    a.skip_output = std::string(skip_output);
+    emit_(a);
   }
 }
 
@@ -151,7 +154,8 @@ void InternalAlerts::OnOutputFailure(absl::string_view output, const absl::Statu
   Raise(kOutputFailureRule, static_cast<int>(rules::Priority::kError), text,
         {{"output", std::string(output), false},
          {"error", std::string(error.message()), false},
-         {"code", std::string(absl::StatusCodeToString(error.code())), false}});
+         {"code", std::string(absl::StatusCodeToString(error.code())), false}},
+        output);
 }
 
 InternalAlertStats InternalAlerts::Stats() const {

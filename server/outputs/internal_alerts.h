@@ -62,7 +62,7 @@ class InternalAlerts {
 
  private:
   void Raise(absl::string_view rule, int priority, const std::string& output,
-             const std::vector<InternalField>& fields);
+             const std::vector<InternalField>& fields, absl::string_view skip_output = {});
 
   const InternalAlertOptions options_;
   Clock* clock_;

@@ -9,6 +9,7 @@
 #include "server/outputs/dispatcher.h"
 #include "server/outputs/file_output.h"
 #include "server/outputs/http_output.h"
+#include "server/outputs/stdout_output.h"
 #include "server/outputs/test_util.h"
 
 namespace saker::outputs {
@@ -128,8 +129,9 @@ TEST(InternalAlertsTest, OutputFailureReachesEveryOutput) {
   SystemClock clock;
   std::vector<std::unique_ptr<AlertOutput>> outs;
   outs.push_back(std::make_unique<FileOutput>(FileOutputOptions{.filename = dir + "/nodir/f"}));
-  outs.push_back(
-      std::make_unique<FileOutput>(FileOutputOptions{.filename = dir + "/good", .json = true}));
+  FILE* good = fopen((dir + "/good").c_str(), "w");
+  ASSERT_NE(good, nullptr);
+  outs.push_back(std::make_unique<StdoutOutput>(good, /*json=*/true));
   Dispatcher d(std::move(outs), {}, &clock);
   Collected api;
   InternalAlerts internal(Utc({1.0 / 30, 1}), &clock, [&](const Alert& a) {
@@ -144,14 +146,21 @@ TEST(InternalAlertsTest, OutputFailureReachesEveryOutput) {
   ASSERT_TRUE(testing::WaitFor([&] { return ReadLines(dir + "/good").size() == 2; }));
   ASSERT_TRUE(d.Flush(absl::Seconds(60)));
   std::vector<std::string> lines = ReadLines(dir + "/good");
-  ASSERT_EQ(lines.size(), 2u);  // the internal alert's own failure was rate-limited
+  ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0], testing::MakeAlert("r", 1).json);
   EXPECT_TRUE(absl::StrContains(lines[1], "\"rule\":\"Saker internal: output failure\""));
   EXPECT_TRUE(absl::StrContains(lines[1], "cannot open " + dir + "/nodir/f")) << lines[1];
+  // The internal alert was not written to the failing output (it would
+  // have failed again and raised another).
   EXPECT_EQ(internal.Stats().emitted, 1u);
-  EXPECT_EQ(internal.Stats().suppressed, 1u);
-  absl::MutexLock l(&api.mu);
-  EXPECT_EQ(api.alerts.size(), 1u);
+  EXPECT_EQ(internal.Stats().suppressed, 0u);
+  EXPECT_EQ(d.Stats().outputs[0].counters.failed, 1u);
+  {
+    absl::MutexLock l(&api.mu);
+    EXPECT_EQ(api.alerts.size(), 1u);
+  }
+  d.Stop(absl::ZeroDuration());
+  fclose(good);
 }
 
 // HTTP gives up on its own thread: the internal alert still reaches the
