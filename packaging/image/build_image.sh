@@ -93,13 +93,18 @@ tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$
 
 changes=(
   --change 'ENTRYPOINT ["/usr/bin/sakerd"]'
-  --change 'CMD ["run"]'
   --change 'WORKDIR /'
   --change 'VOLUME ["/run/saker"]'
   --change "LABEL org.opencontainers.image.title=sakerd"
   --change "LABEL org.opencontainers.image.version=$version"
   --change "LABEL org.opencontainers.image.description=Saker runtime-security daemon"
 )
+# With a config, the image runs with it (`podman run IMAGE run ...` replaces it).
+if [[ -n $config ]]; then
+  changes+=(--change 'CMD ["run", "-c", "/etc/saker/saker.yaml"]')
+else
+  changes+=(--change 'CMD ["run"]')
+fi
 for l in "${labels[@]}"; do
   changes+=(--change "LABEL $l")
 done

@@ -4,11 +4,12 @@
 # host's pid namespace, and an alert for something done on the HOST reaches a
 # client on the host over the unix socket the container serves in a bind
 # mount. Root: rootful podman, the probe loads into the running kernel.
-# Usage: image_root_test.sh SAKERD TAIL_ALERTS BUILD_IMAGE
+# Usage: image_root_test.sh SAKERD TAIL_ALERTS BUILD_IMAGE CONFIG
 set -euo pipefail
 sakerd=$(realpath "$1")
 tail_alerts=$(realpath "$2")
 build_image=$(realpath "$3")
+config=$(realpath "$4")
 
 conf=/etc/containers/containers.conf.d/50-saker.conf
 command -v podman >/dev/null || { echo "FAIL: podman is missing: run sudo ci/container_setup" >&2; exit 1; }
@@ -34,9 +35,9 @@ fail() {
   exit 1
 }
 
-"$build_image" --label org.opencontainers.image.source=test "$sakerd" "$image"
+"$build_image" --label org.opencontainers.image.source=test --config "$config" "$sakerd" "$image"
 [[ $(podman image inspect --format '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' "$image") == \
-  '["/usr/bin/sakerd"] ["run"]' ]] || fail "entrypoint/cmd: $(podman image inspect --format '{{.Config.Entrypoint}} {{.Config.Cmd}}' "$image")"
+  '["/usr/bin/sakerd"] ["run","-c","/etc/saker/saker.yaml"]' ]] || fail "entrypoint/cmd: $(podman image inspect --format '{{.Config.Entrypoint}} {{.Config.Cmd}}' "$image")"
 [[ $(podman image inspect --format '{{index .Labels "org.opencontainers.image.version"}}' "$image") == "$$" ]] ||
   fail "version label is not the tag"
 # The rootfs holds what the binary needs and nothing of a distribution.

@@ -12,7 +12,7 @@ absl::StatusOr<std::vector<std::unique_ptr<outputs::AlertOutput>>> BuildOutputs(
     const config::Config& c, FILE* out) {
   std::vector<std::unique_ptr<outputs::AlertOutput>> v;
   if (c.stdout_output.enabled) {
-    v.push_back(std::make_unique<outputs::StdoutOutput>(out, c.json_output));
+    v.push_back(std::make_unique<outputs::StdoutOutput>(out, c.json_output, c.buffered_outputs));
   }
   if (c.file_output.enabled) {
     outputs::FileOutputOptions f;

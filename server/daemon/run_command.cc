@@ -89,12 +89,14 @@ PrivilegeOptions PrivilegesFor(const config::Config& c) {
 }
 
 // The unix sockets' directories, made while still privileged and handed to
-// the user sakerd switches to, so that the API can bind after the drop.
+// the user sakerd switches to, so that the API can bind after the drop. An
+// existing directory is handed over only if it is sakerd's own
+// (/run/saker, /run/falco); any other must already be writable by the user.
 absl::Status PrepareSocketDirs(const config::Config& c) {
   if (c.saker.user.empty()) {
     return absl::OkStatus();
   }
-  auto pw = getpwnam(c.saker.user.c_str());
+  const passwd* pw = getpwnam(c.saker.user.c_str());
   if (pw == nullptr) {
     return absl::NotFoundError(
         absl::StrCat(c.Where("saker.user"), ": saker.user: no user \"", c.saker.user, "\""));
@@ -105,13 +107,28 @@ absl::Status PrepareSocketDirs(const config::Config& c) {
     }
     const std::filesystem::path dir = std::filesystem::path(b.substr(7)).parent_path();
     std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) {
+    const bool existed = std::filesystem::exists(dir, ec);
+    if (!existed) {
       std::filesystem::create_directories(dir, ec);
-      if (ec || chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
-        return absl::InternalError(absl::StrCat("cannot prepare the socket directory ",
-                                                dir.string(), " for user ", c.saker.user));
-      }
-      chmod(dir.c_str(), 0755);
+    }
+    struct stat st {};
+    if (ec || stat(dir.c_str(), &st) != 0) {
+      return absl::InternalError(absl::StrCat("cannot make the socket directory ", dir.string()));
+    }
+    const bool writable = st.st_uid == pw->pw_uid || (st.st_mode & S_IWOTH) != 0;
+    const bool ours = !existed || dir == "/run/saker" || dir == "/run/falco";
+    if (writable) {
+      continue;
+    }
+    if (!ours) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the socket directory ", dir.string(), " is not writable by ",
+                       c.saker.user, ", whom sakerd switches to (saker.user): chown it or "
+                       "choose another directory"));
+    }
+    if (chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0 || chmod(dir.c_str(), 0755) != 0) {
+      return absl::InternalError(
+          absl::StrCat("cannot hand ", dir.string(), " to user ", c.saker.user));
     }
   }
   return absl::OkStatus();
@@ -144,6 +161,10 @@ outputs::InternalAlertOptions InternalOptionsOf(const config::Config& c,
 void LogConfigWarnings(const config::Config& c, observe::Logger* log) {
   for (const std::string& w : c.warnings) {
     log->Warning(w);
+  }
+  if (c.grpc.threadiness != 0) {
+    log->Warning(absl::StrCat(c.Where("grpc.threadiness"),
+                              ": grpc.threadiness: saker's API sizes its own threads, ignored"));
   }
   if (!c.append_output.entries.empty()) {
     log->Warning(absl::StrCat(c.Where("append_output"),

@@ -10,7 +10,7 @@ namespace saker::outputs {
 absl::Status StdoutOutput::Write(const Alert& alert) {
   const std::string& line = json_ ? alert.json : alert.text;
   bool ok = fwrite(line.data(), 1, line.size(), out_) == line.size() && fputc('\n', out_) != EOF &&
-            fflush(out_) == 0;
+            (buffered_ || fflush(out_) == 0);
   if (!ok) {
     int err = errno;
     clearerr(out_);

@@ -11,7 +11,10 @@ namespace saker::outputs {
 class StdoutOutput : public AlertOutput {
  public:
   // `out` is not owned (stdout in the daemon, a temp file in tests).
-  StdoutOutput(FILE* out, bool json) : out_(out), json_(json) {}
+  // `buffered` (Falco's buffered_outputs) leaves flushing to stdio's buffer
+  // instead of flushing after every alert.
+  StdoutOutput(FILE* out, bool json, bool buffered = false)
+      : out_(out), json_(json), buffered_(buffered) {}
 
   absl::Status Write(const Alert& alert) override;
   std::string Name() const override { return "stdout"; }
@@ -20,6 +23,7 @@ class StdoutOutput : public AlertOutput {
  private:
   FILE* out_;
   bool json_;
+  bool buffered_;
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> failed_{0};
 };
