@@ -80,6 +80,9 @@ absl::StatusOr<api::ReloadResult> Reloader::ReloadLocked() {
   for (const std::string& w : c.warnings) {
     t_.logger->Warning(w);
   }
+  // Compared with what sakerd started with, which is what still runs: the
+  // warning repeats on every reload until a restart, and a file set back to
+  // the running values is not warned about.
   const auto before = RestartOnlySettings(running_);
   const auto after = RestartOnlySettings(c);
   for (size_t i = 0; i < before.size(); ++i) {
@@ -88,7 +91,6 @@ absl::StatusOr<api::ReloadResult> Reloader::ReloadLocked() {
                                       " changed in the configuration: restart sakerd to apply it"));
     }
   }
-  running_ = c;
   api::ReloadResult result = t_.rules->With([](rules::Engine& engine) {
     api::ReloadResult r;
     r.rule_count = engine.summary().enabled_rules;
