@@ -328,10 +328,33 @@ fires B p6b
 never A p6b
 alive
 
+metrics() {
+  curl -fsS --max-time 30 "http://127.0.0.1:$web_port/metrics" >"$tmp/cmd.metrics" ||
+    fail "GET /metrics on port $web_port failed"
+}
+
+step "SIGHUP with log_level warning: the info line of the reload is not logged"
+sed -i 's/^log_level: info$/log_level: warning/' "$cfg"
+infos=$(grep -c "sakerd: reloaded;" "$log")
+kill -HUP "$sakerd_pid"
+ok_reloads=$((ok_reloads + 1))
+for _ in $(seq 900); do
+  metrics
+  grep -qx "saker_reloads_total{result=\"ok\"} $ok_reloads" "$tmp/cmd.metrics" && break
+  sleep 0.1
+done
+grep -qx "saker_reloads_total{result=\"ok\"} $ok_reloads" "$tmp/cmd.metrics" ||
+  fail "the reload with log_level warning did not count as ok"
+[[ $(grep -c "sakerd: reloaded;" "$log") == "$infos" ]] || fail "log_level warning did not apply"
+echo "log_level: [" >>"$cfg"
+hup failed  # errors are still logged
+sed -i '$d' "$cfg"
+fires B p6c
+alive
+
 # --- 7. Metrics ---------------------------------------------------------------
 step "saker_reloads_total: $ok_reloads ok, $failed_reloads failed"
-curl -fsS --max-time 30 "http://127.0.0.1:$web_port/metrics" >"$tmp/cmd.metrics" ||
-  fail "GET /metrics on port $web_port failed"
+metrics
 grep -qx "saker_reloads_total{result=\"ok\"} $ok_reloads" "$tmp/cmd.metrics" ||
   fail "saker_reloads_total{result=\"ok\"} is not $ok_reloads: $(grep reloads "$tmp/cmd.metrics")"
 grep -qx "saker_reloads_total{result=\"failed\"} $failed_reloads" "$tmp/cmd.metrics" ||
