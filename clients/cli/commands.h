@@ -2,10 +2,13 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "clients/cli/args.h"
+#include "clients/cli/connect.h"
 #include "clients/cli/interrupt.h"
 
 namespace saker::cli {
@@ -40,5 +43,16 @@ std::vector<Command> AllCommands();
 
 // Prints "saker: MESSAGE" on ctx.err and returns kExitError.
 int Fail(const Context& ctx, const std::string& message);
+
+// A connected client and where it is connected.
+struct Session {
+  Target target;
+  std::unique_ptr<client::Client> client;
+};
+
+// Resolves the target (flags, then environment) and connects. On failure
+// prints why and sets *exit_code (kExitUsage for a bad target, kExitError
+// when the server cannot be reached).
+std::optional<Session> OpenSession(const Args& args, const Context& ctx, int* exit_code);
 
 }  // namespace saker::cli

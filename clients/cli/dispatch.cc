@@ -181,4 +181,19 @@ int Fail(const Context& ctx, const std::string& message) {
   return kExitError;
 }
 
+std::optional<Session> OpenSession(const Args& args, const Context& ctx, int* exit_code) {
+  auto target = ResolveTarget(args);
+  if (!target.ok()) {
+    std::fprintf(ctx.err, "saker: %s\n", std::string(target.status().message()).c_str());
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  auto client = Connect(*target);
+  if (!client.ok()) {
+    *exit_code = Fail(ctx, std::string(client.status().message()));
+    return std::nullopt;
+  }
+  return Session{*std::move(target), *std::move(client)};
+}
+
 }  // namespace saker::cli

@@ -23,20 +23,16 @@ int RunEvents(const Args& args, const Context& ctx) {
     settings.count = *n;
   }
   settings.progress = ProgressLine::Wanted(args.Has("progress"), args.Has("no-progress"));
-  auto target = ResolveTarget(args);
-  if (!target.ok()) {
-    std::fprintf(ctx.err, "saker: %s\n", std::string(target.status().message()).c_str());
-    return kExitUsage;
+  int exit_code = kExitOk;
+  auto session = OpenSession(args, ctx, &exit_code);
+  if (!session) {
+    return exit_code;
   }
-  auto client = Connect(*target);
-  if (!client.ok()) {
-    return Fail(ctx, std::string(client.status().message()));
-  }
-  auto sub = (*client)->SubscribeEvents(opts);
+  auto sub = session->client->SubscribeEvents(opts);
   const bool json = args.Has("json");
   const absl::TimeZone tz = absl::LocalTimeZone();
   return RunStream<client::Event>(
-      ctx, *target, **client, *sub, settings,
+      ctx, session->target, *session->client, *sub, settings,
       [&](const client::Event& e) { return json ? EventJson(e) : EventText(e, tz); });
 }
 

@@ -48,18 +48,14 @@ void PrintRulesTable(FILE* out, const std::vector<client::Rule>& rules) {
 }
 
 int RunList(const Args& args, const Context& ctx) {
-  auto target = ResolveTarget(args);
-  if (!target.ok()) {
-    std::fprintf(ctx.err, "saker: %s\n", std::string(target.status().message()).c_str());
-    return kExitUsage;
+  int exit_code = kExitOk;
+  auto session = OpenSession(args, ctx, &exit_code);
+  if (!session) {
+    return exit_code;
   }
-  auto client = Connect(*target);
-  if (!client.ok()) {
-    return Fail(ctx, std::string(client.status().message()));
-  }
-  auto rules = (*client)->ListRules();
+  auto rules = session->client->ListRules();
   if (!rules.ok()) {
-    return Fail(ctx, std::string(Explain(*target, rules.status()).message()));
+    return Fail(ctx, std::string(Explain(session->target, rules.status()).message()));
   }
   if (args.Has("json")) {
     std::vector<std::string> items;
@@ -74,23 +70,20 @@ int RunList(const Args& args, const Context& ctx) {
 }
 
 int RunReload(const Args& args, const Context& ctx) {
-  auto target = ResolveTarget(args);
-  if (!target.ok()) {
-    std::fprintf(ctx.err, "saker: %s\n", std::string(target.status().message()).c_str());
-    return kExitUsage;
-  }
-  auto client = Connect(*target);
-  if (!client.ok()) {
-    return Fail(ctx, std::string(client.status().message()));
+  int exit_code = kExitOk;
+  auto session = OpenSession(args, ctx, &exit_code);
+  if (!session) {
+    return exit_code;
   }
   ProgressLine line(ctx.err, ProgressLine::Wanted(args.Has("progress"), args.Has("no-progress")));
   const absl::Time start = absl::Now();
-  const client::Client* c = client->get();
+  const client::Client* c = session->client.get();
   auto pending = std::async(std::launch::async, [c] { return c->ReloadRules(); });
-  line.Draw(absl::StrCat("reloading rules on ", target->Describe(), "... 0.0s"), start, true);
+  line.Draw(absl::StrCat("reloading rules on ", session->target.Describe(), "... 0.0s"), start,
+            true);
   while (pending.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
     const absl::Time now = absl::Now();
-    line.Draw(absl::StrFormat("reloading rules on %s... %.1fs", target->Describe(),
+    line.Draw(absl::StrFormat("reloading rules on %s... %.1fs", session->target.Describe(),
                               absl::ToDoubleSeconds(now - start)),
               now);
   }
@@ -104,7 +97,7 @@ int RunReload(const Args& args, const Context& ctx) {
       }
       return kExitError;
     }
-    return Fail(ctx, std::string(Explain(*target, result.status()).message()));
+    return Fail(ctx, std::string(Explain(session->target, result.status()).message()));
   }
   for (const std::string& w : result->warnings) {
     std::fprintf(ctx.err, "warning: %s\n", w.c_str());

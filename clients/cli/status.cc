@@ -97,27 +97,24 @@ void PrintStatusText(FILE* out, const std::string& server, const client::Version
 }
 
 int RunStatus(const Args& args, const Context& ctx) {
-  auto target = ResolveTarget(args);
-  if (!target.ok()) {
-    std::fprintf(ctx.err, "saker: %s\n", std::string(target.status().message()).c_str());
-    return kExitUsage;
+  int exit_code = kExitOk;
+  auto session = OpenSession(args, ctx, &exit_code);
+  if (!session) {
+    return exit_code;
   }
-  auto client = Connect(*target);
-  if (!client.ok()) {
-    return Fail(ctx, std::string(client.status().message()));
-  }
-  auto version = (*client)->GetVersion();
+  auto version = session->client->GetVersion();
   if (!version.ok()) {
-    return Fail(ctx, std::string(Explain(*target, version.status()).message()));
+    return Fail(ctx, std::string(Explain(session->target, version.status()).message()));
   }
-  auto status = (*client)->GetStatus();
+  auto status = session->client->GetStatus();
   if (!status.ok()) {
-    return Fail(ctx, std::string(Explain(*target, status.status()).message()));
+    return Fail(ctx, std::string(Explain(session->target, status.status()).message()));
   }
   if (args.Has("json")) {
-    std::fprintf(ctx.out, "%s\n", StatusJson(target->Describe(), *version, *status).c_str());
+    std::fprintf(ctx.out, "%s\n",
+                 StatusJson(session->target.Describe(), *version, *status).c_str());
   } else {
-    PrintStatusText(ctx.out, target->Describe(), *version, *status);
+    PrintStatusText(ctx.out, session->target.Describe(), *version, *status);
   }
   return kExitOk;
 }

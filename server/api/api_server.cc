@@ -1,6 +1,9 @@
 #include "server/api/api_server.h"
 
 #include <grp.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,10 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -57,8 +56,7 @@ absl::Status PrepareSocketDir(const std::string& path) {
 
 absl::Status SetSocketAccess(const Listener& l, const std::string& path) {
   if (chmod(path.c_str(), l.unix_mode) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("chmod ", path, ": ", std::strerror(errno)));
+    return absl::FailedPreconditionError(absl::StrCat("chmod ", path, ": ", std::strerror(errno)));
   }
   if (!l.unix_group.empty()) {
     struct group* g = getgrnam(l.unix_group.c_str());
@@ -81,7 +79,8 @@ absl::StatusOr<Listener> ParseBind(std::string_view bind, std::string_view tls_c
   l.address = std::string(bind);
   if (l.is_unix()) {
     if (SocketPath(l.address).empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("--grpc-bind ", l.address, ": no socket path"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--grpc-bind ", l.address, ": no socket path"));
     }
     if (!tls_cert.empty() || !tls_key.empty() || !tls_ca.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -104,8 +103,7 @@ absl::StatusOr<Listener> ParseBind(std::string_view bind, std::string_view tls_c
   return l;
 }
 
-ApiServer::ApiServer(HubOptions hubs)
-    : alerts_(hubs.alert_history), events_(hubs.event_history) {
+ApiServer::ApiServer(HubOptions hubs) : alerts_(hubs.alert_history), events_(hubs.event_history) {
   context_.alerts = &alerts_;
   context_.events = &events_;
 }
@@ -165,7 +163,8 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   const Keepalive& k = options.keepalive;
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, k.time_ms);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, k.timeout_ms);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, k.permit_without_calls ? 1 : 0);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS,
+                             k.permit_without_calls ? 1 : 0);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              k.min_client_ping_interval_ms);
   builder.SetMaxReceiveMessageSize(options.max_request_bytes);
@@ -188,8 +187,8 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
       absl::StrAppend(&addrs, addrs.empty() ? "" : ", ", l.address);
     }
     services_.clear();
-    return absl::UnavailableError(absl::StrCat(
-        "gRPC server could not bind ", addrs, " (address in use, bad address or no permission)"));
+    return absl::UnavailableError(absl::StrCat("gRPC server could not bind ", addrs,
+                                               " (address in use, bad address or no permission)"));
   }
   for (size_t i = 0; i < listeners.size(); ++i) {
     if (!listeners[i].is_unix()) {
@@ -206,10 +205,9 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   // overall status and every service by its full name.
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
-  for (const char* name :
-       {"falco.outputs.service", "falco.version.service", "falco.output.service",
-        "saker.alerts.v1.AlertService", "saker.events.v1.EventService",
-        "saker.status.v1.StatusService", "saker.rules.v1.RuleService"}) {
+  for (const char* name : {"falco.outputs.service", "falco.version.service", "falco.output.service",
+                           "saker.alerts.v1.AlertService", "saker.events.v1.EventService",
+                           "saker.status.v1.StatusService", "saker.rules.v1.RuleService"}) {
     health->SetServingStatus(name, true);
   }
   return absl::OkStatus();

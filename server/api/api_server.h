@@ -60,8 +60,8 @@ absl::StatusOr<Listener> ParseBind(std::string_view bind, std::string_view tls_c
                                    std::string_view tls_key = "", std::string_view tls_ca = "");
 
 struct Keepalive {
-  int time_ms = 30000;                // ping an idle connection this often
-  int timeout_ms = 10000;             // drop it when a ping goes unanswered
+  int time_ms = 30000;                      // ping an idle connection this often
+  int timeout_ms = 10000;                   // drop it when a ping goes unanswered
   int min_client_ping_interval_ms = 10000;  // refuse clients pinging faster
   bool permit_without_calls = true;
 };

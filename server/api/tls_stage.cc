@@ -50,7 +50,9 @@ absl::Status CopyAtomically(const std::string& from, const std::string& to) {
 }  // namespace
 
 TlsStage::TlsStage(std::string cert, std::string key, std::string ca, std::string dir)
-    : src_cert_(std::move(cert)), src_key_(std::move(key)), src_ca_(std::move(ca)),
+    : src_cert_(std::move(cert)),
+      src_key_(std::move(key)),
+      src_ca_(std::move(ca)),
       dir_(std::move(dir)) {}
 
 TlsStage::~TlsStage() {
@@ -74,9 +76,8 @@ absl::StatusOr<std::unique_ptr<TlsStage>> TlsStage::Create(const std::string& ce
   }
   std::string tmpl = base + "/saker-tls.XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("cannot make a directory for the TLS files under ", base, ": ",
-                     strerror(errno)));
+    return absl::InternalError(absl::StrCat("cannot make a directory for the TLS files under ",
+                                            base, ": ", strerror(errno)));
   }
   std::unique_ptr<TlsStage> stage(new TlsStage(cert, key, ca, tmpl));
   if (auto st = stage->Commit(); !st.ok()) {

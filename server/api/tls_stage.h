@@ -18,9 +18,9 @@ class TlsStage {
   // Validates the files and copies them into a new 0700 directory under
   // `parent` (empty: $TMPDIR, else /tmp).
   static absl::StatusOr<std::unique_ptr<TlsStage>> Create(const std::string& cert,
-                                                           const std::string& key,
-                                                           const std::string& ca,
-                                                           const std::string& parent = "");
+                                                          const std::string& key,
+                                                          const std::string& ca,
+                                                          const std::string& parent = "");
   ~TlsStage();
   TlsStage(const TlsStage&) = delete;
   TlsStage& operator=(const TlsStage&) = delete;

@@ -71,8 +71,8 @@ void WriteApi(const api::ApiServer& api, metrics::Writer& w) {
                                {"peer", s.peer}};
     w.Gauge("saker_api_subscriber_queue_depth", "Records waiting for one API subscriber.", l,
             s.queue_depth);
-    w.Counter("saker_api_subscriber_delivered_total", "Records delivered to one API subscriber.",
-              l, s.delivered);
+    w.Counter("saker_api_subscriber_delivered_total", "Records delivered to one API subscriber.", l,
+              s.delivered);
     w.Counter("saker_api_subscriber_dropped_total",
               "Records one API subscriber lost (reported to it in-band).", l, s.dropped);
   }

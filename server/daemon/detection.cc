@@ -1,12 +1,11 @@
 #include "server/daemon/detection.h"
 
-#include <algorithm>
-#include <filesystem>
-
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 #include "server/daemon/default_rules.h"
 

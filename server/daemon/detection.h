@@ -64,8 +64,8 @@ class EvalTimeObserver {
 // Evaluates the rules for each event, with the state the updater keeps.
 class Detector : public state::StatefulEventSink {
  public:
-  Detector(RulesHandle* rules, state::StateExtractor* extractor,
-           std::vector<AlertSink*> sinks, int64_t boot_time_ns);
+  Detector(RulesHandle* rules, state::StateExtractor* extractor, std::vector<AlertSink*> sinks,
+           int64_t boot_time_ns);
   void OnStatefulEvent(const state::EventContext& ctx) override;
   // Called before each event on the pipeline's thread (e.g. to reload the
   // rules when asked).
@@ -100,8 +100,8 @@ struct PipelineOptions {
 // updater is the EventSink to feed.
 class Pipeline {
  public:
-  Pipeline(RulesHandle* rules, const capture::ProcSnapshot& snapshot,
-           std::vector<AlertSink*> sinks, const PipelineOptions& options);
+  Pipeline(RulesHandle* rules, const capture::ProcSnapshot& snapshot, std::vector<AlertSink*> sinks,
+           const PipelineOptions& options);
   EventSink* sink() { return &updater_; }
   Detector* detector() { return &detector_; }
 

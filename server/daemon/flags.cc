@@ -47,8 +47,8 @@ absl::Status FlagSet::ParseFlagsOnly(const std::vector<std::string>& args) {
     return st;
   }
   if (!positional.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(command_, ": unexpected argument \"",
-                                                   positional[0], "\"\n", Usage()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(command_, ": unexpected argument \"", positional[0], "\"\n", Usage()));
   }
   return absl::OkStatus();
 }

@@ -63,10 +63,10 @@ void Housekeeping::CheckDrops() {
     return;
   }
   if (Has(config::DropAction::kLog)) {
-    t_.logger->Warning(absl::StrCat("kernel event drops: ", dropped, " events dropped in the last "
+    t_.logger->Warning(absl::StrCat("kernel event drops: ", dropped,
+                                    " events dropped in the last "
                                     "second (ring full)"),
-                       {{"dropped", static_cast<int64_t>(dropped)},
-                        {"share", share}});
+                       {{"dropped", static_cast<int64_t>(dropped)}, {"share", share}});
   }
   if (Has(config::DropAction::kAlert) && t_.internal != nullptr) {
     std::vector<std::pair<std::string, uint64_t>> by_category;

@@ -18,19 +18,18 @@ std::vector<std::pair<std::string, std::string>> RestartOnlySettings(const confi
        absl::StrCat(a.alert_history, ",", a.event_history)},
       {"json_output", b(c.json_output)},
       {"stdout_output", b(c.stdout_output.enabled)},
-      {"file_output", absl::StrCat(b(c.file_output.enabled), ",", c.file_output.filename, ",",
-                                   b(c.file_output.keep_alive), ",",
-                                   c.saker.file_output.max_size_mb, ",",
-                                   c.saker.file_output.max_files)},
+      {"file_output",
+       absl::StrCat(b(c.file_output.enabled), ",", c.file_output.filename, ",",
+                    b(c.file_output.keep_alive), ",", c.saker.file_output.max_size_mb, ",",
+                    c.saker.file_output.max_files)},
       {"http_output", absl::StrCat(b(c.http_output.enabled), ",", c.http_output.url, ",",
                                    b(c.http_output.mtls), ",", c.http_output.client_cert)},
       {"outputs_queue.capacity", absl::StrCat(c.outputs_queue.capacity)},
-      {"saker.rate_limit", absl::StrCat(c.saker.rate_limit.rate, ",",
-                                        c.saker.rate_limit.max_burst, ",",
-                                        c.saker.rate_limit.rules.size())},
-      {"webserver", absl::StrCat(b(w.enabled), ",", w.listen_address, ":", w.listen_port, ",",
-                                 b(w.ssl_enabled), ",", w.ssl_certificate, ",",
-                                 b(w.prometheus_metrics_enabled))},
+      {"saker.rate_limit", absl::StrCat(c.saker.rate_limit.rate, ",", c.saker.rate_limit.max_burst,
+                                        ",", c.saker.rate_limit.rules.size())},
+      {"webserver",
+       absl::StrCat(b(w.enabled), ",", w.listen_address, ":", w.listen_port, ",", b(w.ssl_enabled),
+                    ",", w.ssl_certificate, ",", b(w.prometheus_metrics_enabled))},
       {"saker.driver", absl::StrCat(d.ring_bytes, ",", d.coalesce_us, ",", d.snaplen, ",",
                                     absl::StrJoin(d.syscalls, ","))},
       {"saker.user/group", absl::StrCat(c.saker.user, ",", c.saker.group)},
@@ -47,8 +46,8 @@ absl::StatusOr<api::ReloadResult> Reloader::Reload() {
     (r.ok() ? t_.counters->ok : t_.counters->failed).Inc();
   }
   if (!r.ok()) {
-    t_.logger->Error(absl::StrCat("reload failed, keeping the running configuration: ",
-                                  r.status().message()));
+    t_.logger->Error(
+        absl::StrCat("reload failed, keeping the running configuration: ", r.status().message()));
   }
   return r;
 }

@@ -24,8 +24,8 @@ struct ReloadTargets {
   const RunInvocation* invocation = nullptr;
   std::string hostname;
   RulesHandle* rules = nullptr;
-  api::ApiServer* api = nullptr;               // null: no API
-  outputs::Dispatcher* dispatcher = nullptr;   // null: no outputs
+  api::ApiServer* api = nullptr;              // null: no API
+  outputs::Dispatcher* dispatcher = nullptr;  // null: no outputs
   observe::Logger* logger = nullptr;
   ReloadCounters* counters = nullptr;
 };

@@ -73,8 +73,8 @@ PrivilegeOptions PrivilegesFor(const config::Config& c) {
   if (!c.saker.api.socket_group.empty()) {
     p.keep.push_back(CAP_CHOWN);  // the API sets its sockets' group after binding
   }
-  bool low_port = c.webserver.enabled && c.webserver.listen_port != 0 &&
-                  c.webserver.listen_port < 1024;
+  bool low_port =
+      c.webserver.enabled && c.webserver.listen_port != 0 && c.webserver.listen_port < 1024;
   for (const std::string& b : c.ApiBinds()) {
     const int port = b.rfind("unix:", 0) == 0 ? 0 : PortOf(b);
     low_port |= port != 0 && port < 1024;
@@ -122,8 +122,8 @@ absl::Status PrepareSocketDirs(const config::Config& c) {
     }
     if (!ours) {
       return absl::FailedPreconditionError(
-          absl::StrCat("the socket directory ", dir.string(), " is not writable by ",
-                       c.saker.user, ", whom sakerd switches to (saker.user): chown it or "
+          absl::StrCat("the socket directory ", dir.string(), " is not writable by ", c.saker.user,
+                       ", whom sakerd switches to (saker.user): chown it or "
                        "choose another directory"));
     }
     if (chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0 || chmod(dir.c_str(), 0755) != 0) {
@@ -215,8 +215,8 @@ int RunDetect(const std::vector<std::string>& args) {
   if (auto st = DropPrivileges(PrivilegesFor(c)); !st.ok()) {
     return fail(st);
   }
-  log.Info("privileges dropped", {{"capabilities", DescribeCapabilities()},
-                                  {"uid", static_cast<int64_t>(getuid())}});
+  log.Info("privileges dropped",
+           {{"capabilities", DescribeCapabilities()}, {"uid", static_cast<int64_t>(getuid())}});
 
   // Outputs, with internal alerts for their failures.
   outputs::SystemClock clock;
@@ -227,8 +227,8 @@ int RunDetect(const std::vector<std::string>& args) {
   outputs::Dispatcher dispatcher(*std::move(outs), {c.outputs_queue.capacity, {}}, &clock);
   const std::vector<std::string> binds = c.ApiBinds();
   const bool api_on = !binds.empty();
-  api::ApiServer api(api::ApiServer::HubOptions{c.saker.api.alert_history,
-                                                c.saker.api.event_history});
+  api::ApiServer api(
+      api::ApiServer::HubOptions{c.saker.api.alert_history, c.saker.api.event_history});
   const bool api_alerts = api_on && c.grpc_output.enabled;
   outputs::InternalAlerts internal(InternalOptionsOf(c, hostname), &clock,
                                    [&](const outputs::Alert& a) {
@@ -246,9 +246,9 @@ int RunDetect(const std::vector<std::string>& args) {
 
   // The gRPC API.
   ReloadCounters reload_counters;
-  Reloader reloader({&invocation, hostname, &rules, api_on ? &api : nullptr, &dispatcher, &log,
-                     &reload_counters},
-                    c);
+  Reloader reloader(
+      {&invocation, hostname, &rules, api_on ? &api : nullptr, &dispatcher, &log, &reload_counters},
+      c);
   ApiRulesControl rules_list(&rules);
   ReloadingRulesControl rules_control(&rules_list, &reloader);
   ApiDriverStatus driver_status(&d);
@@ -292,9 +292,9 @@ int RunDetect(const std::vector<std::string>& args) {
 
   // Housekeeping: SIGHUP reloads, drop actions.
   ReloadOnSighup sighup;
-  Housekeeping housekeeping({&d, &reloader, &sighup,
-                             c.saker.internal_alerts.enabled ? &internal : nullptr, &log, &clock},
-                            c.syscall_event_drops);
+  Housekeeping housekeeping(
+      {&d, &reloader, &sighup, c.saker.internal_alerts.enabled ? &internal : nullptr, &log, &clock},
+      c.syscall_event_drops);
   housekeeping.Start();
 
   // Metrics and probes.
@@ -333,8 +333,8 @@ int RunDetect(const std::vector<std::string>& args) {
       housekeeping.Stop();
       api.Shutdown();
       dispatcher.Stop(absl::ZeroDuration());
-      return fail(absl::Status(st.code(), absl::StrCat(c.Where("webserver"), ": webserver: ",
-                                                       st.message())));
+      return fail(absl::Status(st.code(),
+                               absl::StrCat(c.Where("webserver"), ": webserver: ", st.message())));
     }
     log.Info("web server listening",
              {{"address", c.webserver.listen_address}, {"port", static_cast<int64_t>(web.port())}});

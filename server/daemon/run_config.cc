@@ -87,25 +87,26 @@ void AddRunFlags(FlagSet* flags, RunConfig* rc, bool* first_rule, bool* first_bi
                  c->saker.api.socket_mode = static_cast<uint32_t>(mode);
                  return absl::OkStatus();
                });
-  flags->String("--grpc-socket-group", "", "unix socket group (name)",
-                &c->saker.api.socket_group);
-  flags->Value("--grpc-allow", "",
-               "SERVICE=ID[,ID...]: only these client certificate identities (CN or SAN) may "
-               "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable)",
-               [c](absl::string_view v) {
-                 const size_t eq = v.find('=');
-                 if (eq == absl::string_view::npos) {
-                   return absl::InvalidArgumentError(
-                       absl::StrCat("--grpc-allow expects SERVICE=ID[,ID...], got \"", v, "\""));
-                 }
-                 auto& ids = c->saker.api.allow[std::string(v.substr(0, eq))];
-                 for (absl::string_view id : absl::StrSplit(v.substr(eq + 1), ',', absl::SkipEmpty())) {
-                   ids.emplace_back(id);
-                 }
-                 return absl::OkStatus();
-               });
+  flags->String("--grpc-socket-group", "", "unix socket group (name)", &c->saker.api.socket_group);
+  flags->Value(
+      "--grpc-allow", "",
+      "SERVICE=ID[,ID...]: only these client certificate identities (CN or SAN) may "
+      "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable)",
+      [c](absl::string_view v) {
+        const size_t eq = v.find('=');
+        if (eq == absl::string_view::npos) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--grpc-allow expects SERVICE=ID[,ID...], got \"", v, "\""));
+        }
+        auto& ids = c->saker.api.allow[std::string(v.substr(0, eq))];
+        for (absl::string_view id : absl::StrSplit(v.substr(eq + 1), ',', absl::SkipEmpty())) {
+          ids.emplace_back(id);
+        }
+        return absl::OkStatus();
+      });
   auto uint_flag = [flags](const char* name, const char* help, uint64_t* out) {
-    flags->Value(name, "", help, [name, out](absl::string_view v) { return ParseUint(name, v, out); });
+    flags->Value(name, "", help,
+                 [name, out](absl::string_view v) { return ParseUint(name, v, out); });
   };
   uint_flag("--grpc-alert-history",
             "alerts the API keeps for get and resume; also each subscriber's queue bound "
@@ -177,14 +178,12 @@ namespace saker::daemon {
 
 rules::EngineOptions EngineOptionsOf(const config::Config& c, const std::string& hostname) {
   rules::EngineOptions eo;
-  eo.rule_matching =
-      c.rule_matching == config::RuleMatching::kAll ? rules::RuleMatching::kAll
-                                                    : rules::RuleMatching::kFirst;
+  eo.rule_matching = c.rule_matching == config::RuleMatching::kAll ? rules::RuleMatching::kAll
+                                                                   : rules::RuleMatching::kFirst;
   // Both enums follow Falco's order, most severe first.
   eo.min_priority = static_cast<rules::Priority>(static_cast<int>(c.priority));
   // No append_output key: Falco's default falco.yaml, suggested_output on.
-  eo.suggested_output =
-      c.append_output.suggested_output || c.Where("append_output") == "default";
+  eo.suggested_output = c.append_output.suggested_output || c.Where("append_output") == "default";
   rules::AlertOptions& a = eo.alerts;
   a.hostname = hostname;
   a.json_output = c.json_output;

@@ -11,9 +11,9 @@ struct Alert {
   // Falco numbering: 0 emergency, 1 alert, 2 critical, 3 error, 4 warning,
   // 5 notice, 6 informational, 7 debug.
   int priority = 6;
-  std::string source;  // "syscall", or "internal" for saker's own alerts
+  std::string source;   // "syscall", or "internal" for saker's own alerts
   int64_t time_ns = 0;  // wall clock
-  std::string text;    // Falco's text line ("<time>: <Priority> <output>")
+  std::string text;     // Falco's text line ("<time>: <Priority> <output>")
   // Falco's JSON alert: {"hostname","output","output_fields","priority",
   // "rule","source","tags","time"}; what HttpOutput POSTs.
   std::string json;

@@ -5,8 +5,8 @@
 
 namespace saker::outputs {
 
-Dispatcher::Dispatcher(std::vector<std::unique_ptr<AlertOutput>> outputs,
-                       DispatcherOptions options, Clock* clock)
+Dispatcher::Dispatcher(std::vector<std::unique_ptr<AlertOutput>> outputs, DispatcherOptions options,
+                       Clock* clock)
     : outputs_(std::move(outputs)),
       capacity_(options.queue_capacity),
       limiter_(std::move(options.rate_limits), clock) {}
@@ -103,9 +103,7 @@ bool Dispatcher::Flush(absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
   {
     absl::MutexLock l(&mu_);
-    auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return queue_.empty() && !busy_;
-    };
+    auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return queue_.empty() && !busy_; };
     if (!worker_.joinable() && !queue_.empty()) {
       return false;  // nobody would empty it
     }

@@ -140,7 +140,8 @@ void InternalAlerts::OnDriverCounters(
   fields.insert(fields.begin(), {{"n_drops", absl::StrCat(n), true},
                                  {"n_drops_total", absl::StrCat(total_drops), true},
                                  {"interval", interval, false}});
-  std::string output = absl::StrCat("Saker internal: ", n, n == 1 ? " kernel event" : " kernel events",
+  std::string output =
+      absl::StrCat("Saker internal: ", n, n == 1 ? " kernel event" : " kernel events",
                    " dropped in the last ", interval, " (ring full");
   if (!detail.empty()) {
     absl::StrAppend(&output, "; ", detail);

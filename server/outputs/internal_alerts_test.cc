@@ -75,8 +75,9 @@ TEST(InternalAlertsTest, KernelDropsAlertOnTheIncrease) {
                 "internal: kernel event drops\",\"source\":\"internal\",\"tags\":[],\"time\":"
                 "\"2024-06-10T06:13:21.000000000Z\"}");
   ExpectFalcoJson(a.json);
-  EXPECT_TRUE(absl::StrContains(got.alerts[1].text, "2 kernel events dropped in the last 1.5s "
-                                                    "(ring full; file 2)"))
+  EXPECT_TRUE(absl::StrContains(got.alerts[1].text,
+                                "2 kernel events dropped in the last 1.5s "
+                                "(ring full; file 2)"))
       << got.alerts[1].text;
   EXPECT_EQ(internal.Stats().emitted, 2u);
 }
@@ -181,8 +182,8 @@ TEST(InternalAlertsTest, HttpGivingUpRaisesAnInternalAlert) {
   outs.push_back(std::move(*http));
   outs.push_back(std::make_unique<FileOutput>(FileOutputOptions{.filename = dir + "/good"}));
   auto d = std::make_unique<Dispatcher>(std::move(outs), DispatcherOptions{}, &clock);
-  auto internal = std::make_unique<InternalAlerts>(
-      Utc(), &clock, [&](const Alert& a) { d->SubmitInternal(a); });
+  auto internal = std::make_unique<InternalAlerts>(Utc(), &clock,
+                                                   [&](const Alert& a) { d->SubmitInternal(a); });
   d->SetFailureHandler([&](absl::string_view output, const absl::Status& s) {
     internal->OnOutputFailure(output, s);
   });
@@ -191,8 +192,10 @@ TEST(InternalAlertsTest, HttpGivingUpRaisesAnInternalAlert) {
   ASSERT_TRUE(testing::WaitFor([&] { return ReadLines(dir + "/good").size() >= 2; }));
   std::vector<std::string> lines = ReadLines(dir + "/good");
   EXPECT_EQ(lines[0], testing::MakeAlert("r", 1).text);
-  EXPECT_TRUE(absl::StrContains(lines[1], "Error Saker internal: output http failed: "
-                                          "http_output: POST " + dead.Url()))
+  EXPECT_TRUE(absl::StrContains(lines[1],
+                                "Error Saker internal: output http failed: "
+                                "http_output: POST " +
+                                    dead.Url()))
       << lines[1];
   EXPECT_TRUE(absl::StrContains(lines[1], "(gave up after 2 attempts)")) << lines[1];
   DispatcherStats s = d->Stats();
