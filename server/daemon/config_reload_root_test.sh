@@ -14,6 +14,7 @@ make_certs=$(realpath "$3")
 
 # Unix socket paths must stay short: not under Bazel's TEST_TMPDIR.
 tmp=$(mktemp -d /tmp/saker-cfgreload-XXXXXX)
+id=${tmp##*-}  # in the marker paths: another run's alerts are not ours
 pids=()
 cleanup() {
   local p
@@ -23,7 +24,7 @@ cleanup() {
   for p in "${pids[@]}"; do
     wait "$p" 2>/dev/null || true
   done
-  rm -rf "$tmp" /tmp/saker-reload-[ABL]-* 2>/dev/null || true
+  rm -rf "$tmp" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -64,10 +65,10 @@ rule() {  # rule NAME PATH-PREFIX PRIORITY
   priority: $3
 Y
 }
-rule rule_A /tmp/saker-reload-A- WARNING >"$tmp/r1.yaml"
+rule rule_A "/tmp/saker-reload-A-$id-" WARNING >"$tmp/r1.yaml"
 {
-  rule rule_B /tmp/saker-reload-B- WARNING
-  rule rule_L /tmp/saker-reload-L- INFO  # below `priority: warning`
+  rule rule_B "/tmp/saker-reload-B-$id-" WARNING
+  rule rule_L "/tmp/saker-reload-L-$id-" INFO  # below `priority: warning`
 } >"$tmp/r2.yaml"
 cp "$tmp/r2.yaml" "$tmp/r2.good"
 
@@ -122,9 +123,11 @@ alive() {
   fi
 }
 
-trigger() { cat "/tmp/saker-reload-$1" >/dev/null 2>&1 || true; }
+trigger() {  # trigger KIND-PHASE-N: opens /tmp/saker-reload-KIND-ID-PHASE-N
+  cat "/tmp/saker-reload-${1%%-*}-$id-${1#*-}" >/dev/null 2>&1 || true
+}
 ours=("$alerts" "$tail_unix" "$tail_tls")
-# fires KIND PHASE: opens /tmp/saker-reload-KIND-PHASE-N (with A-PHASE-N and
+# fires KIND PHASE: opens /tmp/saker-reload-KIND-ID-PHASE-N (with A-PHASE-N and
 # L-PHASE-N before it) until stdout and both subscribers have KIND-PHASE (90 s),
 # then one last KIND-PHASE-last that stdout must show: every event before it
 # has been evaluated.
@@ -136,26 +139,26 @@ fires() {
     trigger "$kind-$phase-$i"
     ok=1
     for f in "${ours[@]}"; do
-      grep -q "saker-reload-$kind-$phase-" "$f" || ok=0
+      grep -q "saker-reload-$kind-$id-$phase-" "$f" || ok=0
     done
     ((ok)) && break
     sleep 0.3
   done
   for f in "${ours[@]}"; do
-    grep -q "saker-reload-$kind-$phase-" "$f" || fail "phase $phase: no rule_$kind alert in $f"
+    grep -q "saker-reload-$kind-$id-$phase-" "$f" || fail "phase $phase: no rule_$kind alert in $f"
   done
   for i in $(seq 300); do
     trigger "$kind-$phase-last"
-    grep -q "saker-reload-$kind-$phase-last" "$alerts" && return 0
+    grep -q "saker-reload-$kind-$id-$phase-last" "$alerts" && return 0
     sleep 0.3
   done
   fail "phase $phase: no rule_$kind alert for $kind-$phase-last"
 }
-never() {  # never KIND PHASE: no alert for /tmp/saker-reload-KIND-PHASE-*
+never() {  # never KIND PHASE: no alert for /tmp/saker-reload-KIND-ID-PHASE-*
   local f
   for f in "${ours[@]}"; do
-    if grep -q "saker-reload-$1-$2-" "$f"; then
-      fail "phase $2: rule_$1 fired but must not: $(grep "saker-reload-$1-$2-" "$f" | head -1)"
+    if grep -q "saker-reload-$1-$id-$2-" "$f"; then
+      fail "phase $2: rule_$1 fired but must not: $(grep "saker-reload-$1-$id-$2-" "$f" | head -1)"
     fi
   done
 }

@@ -88,18 +88,23 @@ PrivilegeOptions PrivilegesFor(const config::Config& c) {
   return p;
 }
 
-// The unix sockets' directories, made while still privileged and handed to
-// the user sakerd switches to, so that the API can bind after the drop. An
-// existing directory is handed over only if it is sakerd's own
-// (/run/saker, /run/falco); any other must already be writable by the user.
+// The unix sockets' directories, made while still privileged for whoever
+// sakerd runs as after the drop (saker.user, else root without
+// CAP_DAC_OVERRIDE), so that the API can bind then. An existing directory is
+// handed over only if it is sakerd's own (/run/saker, /run/falco); any other
+// must already be writable by that user.
 absl::Status PrepareSocketDirs(const config::Config& c) {
-  if (c.saker.user.empty()) {
-    return absl::OkStatus();
-  }
-  const passwd* pw = getpwnam(c.saker.user.c_str());
-  if (pw == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat(c.Where("saker.user"), ": saker.user: no user \"", c.saker.user, "\""));
+  uid_t uid = 0;
+  gid_t gid = 0;
+  const std::string who = c.saker.user.empty() ? "root" : c.saker.user;
+  if (!c.saker.user.empty()) {
+    const passwd* pw = getpwnam(c.saker.user.c_str());
+    if (pw == nullptr) {
+      return absl::NotFoundError(
+          absl::StrCat(c.Where("saker.user"), ": saker.user: no user \"", c.saker.user, "\""));
+    }
+    uid = pw->pw_uid;
+    gid = pw->pw_gid;
   }
   for (const std::string& b : c.ApiBinds()) {
     if (b.rfind("unix://", 0) != 0) {
@@ -115,20 +120,16 @@ absl::Status PrepareSocketDirs(const config::Config& c) {
     if (ec || stat(dir.c_str(), &st) != 0) {
       return absl::InternalError(absl::StrCat("cannot make the socket directory ", dir.string()));
     }
-    const bool writable = st.st_uid == pw->pw_uid || (st.st_mode & S_IWOTH) != 0;
-    const bool ours = !existed || dir == "/run/saker" || dir == "/run/falco";
-    if (writable) {
+    if (st.st_uid == uid || (st.st_mode & S_IWOTH) != 0) {
       continue;
     }
-    if (!ours) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the socket directory ", dir.string(), " is not writable by ", c.saker.user,
-                       ", whom sakerd switches to (saker.user): chown it or "
-                       "choose another directory"));
+    if (existed && dir != "/run/saker" && dir != "/run/falco") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the socket directory ", dir.string(), " is not writable by ", who,
+          ", whom sakerd runs as once the probe is loaded: chown it or choose another directory"));
     }
-    if (chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0 || chmod(dir.c_str(), 0755) != 0) {
-      return absl::InternalError(
-          absl::StrCat("cannot hand ", dir.string(), " to user ", c.saker.user));
+    if (chown(dir.c_str(), uid, gid) != 0 || chmod(dir.c_str(), 0755) != 0) {
+      return absl::InternalError(absl::StrCat("cannot hand ", dir.string(), " to ", who));
     }
   }
   return absl::OkStatus();
