@@ -15,8 +15,10 @@ namespace {
 constexpr char kUsage[] =
     "usage: sakerd <command> [flags]\n"
     "commands:\n"
-    "  run [-r FILE ...] [--json] [--duration SEC]\n"
-    "          live detection with the given rules (default: built-in); the default command\n"
+    "  run [-c FILE] [-o KEY=VALUE ...] [-r FILE ...] [--json] [--duration SEC]\n"
+    "          live detection: alerts to stdout, files, HTTP and the gRPC API, metrics;\n"
+    "          the default command (with no flags: built-in rules, API on\n"
+    "          unix:///run/saker/saker.sock)\n"
     "  capture [--json] [-w FILE] [--duration SEC] [--syscalls a,b,...]\n"
     "          capture syscall events live\n"
     "  replay FILE [--json] [-r FILE ...]\n"

@@ -23,4 +23,9 @@ expect_error 2 'replay takes one capture file' replay
 expect_error 1 'missing.scap' replay "$tmp/missing.scap"
 printf 'not a capture file at all, just text\n' >"$tmp/garbage.scap"
 expect_error 1 'garbage.scap' replay "$tmp/garbage.scap"
+# --help is not an error: the usage on stdout, exit 0.
+"$sakerd" run --help >"$tmp/out" 2>"$tmp/err" || fail "sakerd run --help failed"
+grep -q -- '-c, --config' "$tmp/out" || fail "run --help lacks -c: $(cat "$tmp/out")"
+"$sakerd" capture -h >"$tmp/out" 2>"$tmp/err" || fail "sakerd capture -h failed"
+grep -q -- '--syscalls' "$tmp/out" || fail "capture -h lacks --syscalls: $(cat "$tmp/out")"
 echo PASS

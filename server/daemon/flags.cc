@@ -1,5 +1,8 @@
 #include "server/daemon/flags.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -69,6 +72,10 @@ absl::Status FlagSet::Parse(const std::vector<std::string>& args,
     if (arg.size() < 2 || arg[0] != '-') {
       positional->push_back(args[i]);
       continue;
+    }
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(Usage().c_str(), stdout);
+      std::exit(0);
     }
     absl::string_view name = arg;
     absl::string_view value;

@@ -29,7 +29,8 @@ class FlagSet {
                std::vector<std::string>* out);
 
   // Parses args (without the program and command names). Positional
-  // arguments are collected in order.
+  // arguments are collected in order. `--help` or `-h` prints the usage on
+  // stdout and exits 0.
   absl::Status Parse(const std::vector<std::string>& args, std::vector<std::string>* positional);
 
   // Parses args that must all be flags.
