@@ -52,9 +52,7 @@ mkdir -m 0700 "$tmp/tls"
 cp "$tmp/certs/server.pem" "$tmp/tls/server.pem"
 cp "$tmp/certs/server.key" "$tmp/tls/server.key"
 cp "$tmp/certs/ca.pem" "$tmp/tls/ca.pem"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 sock=$tmp/s.sock
-tcp=127.0.0.1:$port
 
 rule() {  # rule NAME PATH-PREFIX PRIORITY
   cat <<Y
@@ -97,18 +95,32 @@ saker:
 Y
   mv "$cfg.new" "$cfg"
 }
-write_config "$tmp/r1.yaml" debug 0
-
-"$sakerd" run -c "$cfg" -o webserver.prometheus_metrics_enabled=true --duration 1200 \
-  >"$alerts" 2>"$log" &
-sakerd_pid=$!
-pids+=("$sakerd_pid")
-for _ in $(seq 1200); do  # 120 s: loading the probe on a busy machine
-  grep -q 'sakerd: capturing' "$log" && break
-  kill -0 "$sakerd_pid" 2>/dev/null || fail "sakerd exited at start"
-  sleep 0.1
-done
-grep -q 'sakerd: capturing' "$log" || fail "sakerd did not start"
+# Starts sakerd on a free TCP port; another one if that port was taken
+# meanwhile (the port is picked, then bound by sakerd).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+start_sakerd() {
+  local attempt
+  for attempt in 1 2 3; do
+    tcp=127.0.0.1:$(free_port)
+    write_config "$tmp/r1.yaml" debug 0
+    "$sakerd" run -c "$cfg" -o webserver.prometheus_metrics_enabled=true --duration 1200 \
+      >"$alerts" 2>"$log" &
+    sakerd_pid=$!
+    pids+=("$sakerd_pid")
+    for _ in $(seq 1200); do  # 120 s: loading the probe on a busy machine
+      grep -q 'sakerd: capturing' "$log" && return 0
+      kill -0 "$sakerd_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$sakerd_pid" 2>/dev/null && fail "sakerd did not start in 120 s"
+    grep -q "could not bind.*$tcp" "$log" || fail "sakerd exited at start"
+    echo "port ${tcp#*:} was taken; again (attempt $attempt)"
+  done
+  fail "sakerd could not bind a TCP port 3 times"
+}
+start_sakerd
 web_port=$(sed -n 's/.*web server listening.* port=\([0-9]*\).*/\1/p' "$log" | head -1)
 [[ -n $web_port && $web_port != 0 ]] || fail "no 'web server listening ... port=N' line"
 
@@ -225,18 +237,24 @@ step "SIGHUP with bad YAML"
 cp "$tmp/good.yaml" "$cfg"
 echo "priority: [debug" >>"$cfg"
 hup failed
-grep -qE "$cfg:[0-9]+:[0-9]+: not valid YAML" "$log" ||
-  fail "the YAML error does not name $cfg:LINE:COL"
+[[ $reload_line =~ $cfg:[0-9]+:[0-9]+:\ not\ valid\ YAML ]] ||
+  fail "the YAML error does not name $cfg:LINE:COL: $reload_line"
 fires B p4b
 never A p4b
 alive
 
 step "SIGHUP with a rule file that does not compile"
 cp "$tmp/good.yaml" "$cfg"
-printf -- '- rule: rule_B\n  desc: broken\n  condition: evt.type = open and\n  output: x\n  priority: WARNING\n' \
-  >"$tmp/r2.yaml"
+cat >"$tmp/r2.yaml" <<'Y'
+- rule: rule_B
+  desc: broken
+  condition: evt.type = open and
+  output: x
+  priority: WARNING
+Y
 hup failed
-[[ $reload_line =~ $tmp/r2.yaml:3:[0-9]+: ]] || fail "the error does not name r2.yaml:3:COL: $reload_line"
+[[ $reload_line =~ $tmp/r2.yaml:3:[0-9]+: ]] ||
+  fail "the error does not name r2.yaml:3:COL: $reload_line"
 fires B p4c
 never A p4c
 alive
@@ -291,7 +309,8 @@ alive
 step "SIGHUP with a garbage CA: refused, the running certificates stay"
 echo "this is not a certificate" >"$tmp/tls/ca.pem"
 hup failed
-[[ $reload_line == *"$tmp/tls/ca.pem"* ]] || fail "the error does not name the CA file: $reload_line"
+[[ $reload_line == *"$tmp/tls/ca.pem"* ]] ||
+  fail "the error does not name the CA file: $reload_line"
 sleep 3  # more than gRPC's one-second re-read: a staged garbage CA would show now
 status_as rogue || fail "rogue is refused after a rejected CA (the running CA did not stay)"
 if status_as client1; then fail "client1 is accepted after a rejected CA"; fi
@@ -359,8 +378,8 @@ alive
 step "saker_reloads_total: $ok_reloads ok, $failed_reloads failed"
 metrics
 grep -qx "saker_reloads_total{result=\"ok\"} $ok_reloads" "$tmp/cmd.metrics" ||
-  fail "saker_reloads_total{result=\"ok\"} is not $ok_reloads: $(grep reloads "$tmp/cmd.metrics")"
+  fail "saker_reloads_total{result=\"ok\"} is not $ok_reloads: $(grep reloads_ "$tmp/cmd.metrics")"
 grep -qx "saker_reloads_total{result=\"failed\"} $failed_reloads" "$tmp/cmd.metrics" ||
-  fail "saker_reloads_total{result=\"failed\"} is not $failed_reloads: $(grep reloads "$tmp/cmd.metrics")"
+  fail "failed reloads are not $failed_reloads: $(grep reloads_ "$tmp/cmd.metrics")"
 alive
 echo PASS
