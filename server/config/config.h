@@ -125,6 +125,15 @@ struct Engine {
   EngineKind kind = EngineKind::kModernEbpf;
 };
 
+// One item of Falco's `rules:` selection: enable or disable the rules whose
+// name matches `rule` (`*` matches any run of characters) or that carry
+// `tag`.
+struct RuleSelection {
+  bool enable = true;
+  std::string rule;
+  std::string tag;
+};
+
 // ---- saker: ----
 
 struct ApiTls {
@@ -207,6 +216,7 @@ struct Config {
   std::vector<std::string> rules_files;  // files or directories; empty = built-in rules
   Priority priority = Priority::kDebug;
   RuleMatching rule_matching = RuleMatching::kFirst;
+  std::vector<RuleSelection> rules;  // applied in order after loading
   bool json_output = false;
   bool json_include_output_property = true;
   bool json_include_tags_property = true;

@@ -124,6 +124,9 @@ saker:
   group: saker
   driver: {ring_bytes: 65536, coalesce_us: 0, snaplen: 80, syscalls: [execve]}
   webserver: {readyz_endpoint: /ready}
+rules:
+  - disable: {rule: "Shell*"}
+  - enable: {tag: container}
 )";
 
 TEST(ConfigRoundTrip, EverySupportedKey) {
@@ -133,6 +136,11 @@ TEST(ConfigRoundTrip, EverySupportedKey) {
   EXPECT_THAT(c->rules_files, ElementsAre("/r1.yaml", "/rules.d"));
   EXPECT_EQ(c->priority, Priority::kWarning);
   EXPECT_EQ(c->rule_matching, RuleMatching::kAll);
+  ASSERT_EQ(c->rules.size(), 2u);
+  EXPECT_FALSE(c->rules[0].enable);
+  EXPECT_EQ(c->rules[0].rule, "Shell*");
+  EXPECT_TRUE(c->rules[1].enable);
+  EXPECT_EQ(c->rules[1].tag, "container");
   EXPECT_TRUE(c->json_output);
   EXPECT_FALSE(c->json_include_output_property);
   EXPECT_FALSE(c->json_include_tags_property);
@@ -273,6 +281,11 @@ TEST(ConfigFiles, AnOperatorsFalcoYamlLoads) {
   EXPECT_FALSE(c->grpc_output.enabled);
   EXPECT_EQ(c->file_output.filename, "/var/log/falco/events.txt");
   EXPECT_EQ(c->Where("priority"), "testdata/config/falco.yaml:48:11");
+  ASSERT_EQ(c->rules.size(), 2u);  // Falco's rule selection
+  EXPECT_FALSE(c->rules[0].enable);
+  EXPECT_EQ(c->rules[0].rule, "*");
+  EXPECT_TRUE(c->rules[1].enable);
+  EXPECT_EQ(c->rules[1].tag, "container");
   std::vector<std::string> ignored;
   for (const std::string& w : c->warnings) {
     ASSERT_THAT(w, HasSubstr(": not supported by saker, ignored")) << w;
@@ -280,7 +293,7 @@ TEST(ConfigFiles, AnOperatorsFalcoYamlLoads) {
   }
   EXPECT_THAT(
       ignored,
-      ElementsAre("config_files", "watch_config_files", "rules", "engine.kmod", "engine.ebpf",
+      ElementsAre("config_files", "watch_config_files", "engine.kmod", "engine.ebpf",
                   "engine.modern_ebpf", "engine.replay", "engine.gvisor", "load_plugins", "plugins",
                   "buffer_format_base64", "syslog_output", "http_output.max_consecutive_timeouts",
                   "program_output", "libs_logger", "output_timeout", "syscall_event_timeouts",

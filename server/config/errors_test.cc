@@ -50,6 +50,17 @@ TEST(ConfigErrors, WrongTypes) {
               ElementsAre("saker.yaml:2:3: webserver.enabled: expected true or false, got null"));
 }
 
+TEST(ConfigErrors, RuleSelection) {
+  EXPECT_THAT(Errors("rules: {disable: {rule: x}}\n"),
+              ElementsAre(HasSubstr("saker.yaml:1:8: rules: expected a list of")));
+  EXPECT_THAT(Errors("rules:\n  - toggle: {rule: x}\n"),
+              ElementsAre(HasSubstr("saker.yaml:2:5: rules[0]: expected a map with one key, "
+                                    "enable or disable")));
+  EXPECT_THAT(Errors("rules:\n  - enable: {name: x}\n"),
+              ElementsAre(HasSubstr("rules[0].enable.name: expected rule or tag"),
+                          HasSubstr("rules[0].enable: expected a map with rule or tag")));
+}
+
 TEST(ConfigErrors, OutOfRange) {
   EXPECT_THAT(Errors("webserver:\n  listen_port: 70000\n"),
               ElementsAre("saker.yaml:2:16: webserver.listen_port: expected an integer from 0 to "

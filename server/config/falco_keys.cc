@@ -45,6 +45,51 @@ void AddRulesKeys(Schema* s) {
     ctx->legacy_rules_file = std::move(files);
     ctx->legacy_rules_file_where = v.where;
   });
+  s->Add("rules", [](const Value& v, Context* ctx) {
+    ctx->config->rules.clear();
+    if (IsAbsent(v.node)) {
+      return;
+    }
+    if (!v.node.IsSequence()) {
+      Expected(v, "a list of {enable: {rule: NAME}} or {disable: {tag: TAG}} items", ctx);
+      return;
+    }
+    for (size_t i = 0; i < v.node.size(); ++i) {
+      Value item = v.Child(v.node[i], absl::StrCat(v.key, "[", i, "]"), v.node.Mark());
+      if (!item.node.IsMap() || item.node.size() != 1) {
+        Expected(item, "a map with one key, enable or disable", ctx);
+        continue;
+      }
+      auto it = item.node.begin();
+      const std::string action = it->first.Scalar();
+      Value what = item.Child(it->second, absl::StrCat(item.key, ".", action), it->first.Mark());
+      if (action != "enable" && action != "disable") {
+        Expected(item, "a map with one key, enable or disable", ctx);
+        continue;
+      }
+      if (!what.node.IsMap()) {
+        Expected(what, "a map with rule or tag", ctx);
+        continue;
+      }
+      RuleSelection sel;
+      sel.enable = action == "enable";
+      for (auto f = what.node.begin(); f != what.node.end(); ++f) {
+        const std::string name = f->first.Scalar();
+        Value field = what.Child(f->second, absl::StrCat(what.key, ".", name), f->first.Mark());
+        std::string* out = name == "rule" ? &sel.rule : name == "tag" ? &sel.tag : nullptr;
+        if (out == nullptr) {
+          Expected(field, "rule or tag", ctx);
+        } else if (auto text = StringValue(field, ctx)) {
+          *out = *text;
+        }
+      }
+      if (sel.rule.empty() && sel.tag.empty()) {
+        Expected(what, "a map with rule or tag", ctx);
+        continue;
+      }
+      ctx->config->rules.push_back(std::move(sel));
+    }
+  });
   s->Add("priority", Enum<Priority>(
                          [](Config & c) -> auto& { return c.priority; }, PriorityNames()));
   s->Add("rule_matching",
@@ -264,7 +309,6 @@ bool IsUnsupportedFalcoKey(std::string_view path) {
       "engine.replay",
       "engine.gvisor",
       "engine.nodriver",
-      "rules",
       "outputs",
   };
   for (std::string_view k : kKeys) {

@@ -182,6 +182,9 @@ rules::EngineOptions EngineOptionsOf(const config::Config& c, const std::string&
                                                                    : rules::RuleMatching::kFirst;
   // Both enums follow Falco's order, most severe first.
   eo.min_priority = static_cast<rules::Priority>(static_cast<int>(c.priority));
+  for (const config::RuleSelection& r : c.rules) {
+    eo.selection.push_back({r.enable, r.rule, r.tag});
+  }
   // No append_output key: Falco's default falco.yaml, suggested_output on.
   eo.suggested_output = c.append_output.suggested_output || c.Where("append_output") == "default";
   rules::AlertOptions& a = eo.alerts;

@@ -9,6 +9,39 @@
 
 namespace saker::rules {
 
+namespace {
+
+// Falco's rule-name patterns: `*` matches any run of characters.
+bool NameMatches(absl::string_view pattern, absl::string_view name) {
+  if (pattern.empty()) {
+    return name.empty();
+  }
+  if (pattern[0] == '*') {
+    for (size_t i = 0; i <= name.size(); ++i) {
+      if (NameMatches(pattern.substr(1), name.substr(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+  return !name.empty() && pattern[0] == name[0] && NameMatches(pattern.substr(1), name.substr(1));
+}
+
+// The rule's `enabled:`, then the selection's items in order.
+bool Selected(const RuleInfo& info, const std::vector<RuleSelector>& selection) {
+  bool enabled = info.enabled;
+  for (const RuleSelector& s : selection) {
+    const bool by_name = !s.rule.empty() && NameMatches(s.rule, info.name);
+    const bool by_tag = !s.tag.empty() && info.tags.count(s.tag) > 0;
+    if (by_name || by_tag) {
+      enabled = s.enable;
+    }
+  }
+  return enabled;
+}
+
+}  // namespace
+
 absl::Status RuleSetBuilder::Fail(const Position& pos, const std::string& msg, const char* kind,
                                   const std::string& name, Diagnostic* error) {
   Diagnostic d;
@@ -24,8 +57,8 @@ absl::Status RuleSetBuilder::Fail(const Position& pos, const std::string& msg, c
   return absl::InvalidArgumentError(d.ToString());
 }
 
-void RuleSetBuilder::Warn(const Position& pos, const char* code, std::string msg,
-                          const char* kind, const std::string& name) {
+void RuleSetBuilder::Warn(const Position& pos, const char* code, std::string msg, const char* kind,
+                          const std::string& name) {
   Diagnostic d;
   d.severity = Severity::kWarning;
   d.code = code;
@@ -106,8 +139,8 @@ bool RuleSetBuilder::SkipUnknown(const RuleInfo& info, const absl::Status& st,
   if (absl::StrContains(m, "nonexistent field") ||
       absl::StrContains(m, "invalid formatting token") ||
       absl::StrContains(m, "unknown event type") || absl::StrContains(m, "unknown filter:")) {
-    Warn(pos, "LOAD_COMPILE_CONDITION",
-         absl::StrCat("Rule skipped (skip-if-unknown-filter): ", m), "rule", info.name);
+    Warn(pos, "LOAD_COMPILE_CONDITION", absl::StrCat("Rule skipped (skip-if-unknown-filter): ", m),
+         "rule", info.name);
     return true;
   }
   return false;
@@ -167,7 +200,7 @@ absl::Status RuleSetBuilder::CompileRule(const RuleInfo& info, Diagnostic* error
   rule->priority_ = info.priority;
   rule->source_ = info.source;
   rule->tags_ = info.tags;
-  rule->enabled_ = info.enabled && info.priority <= options_->min_priority;
+  rule->enabled_ = Selected(info, options_->selection) && info.priority <= options_->min_priority;
   rule->pos_ = info.pos;
   rule->evttypes_ = info.source == "syscall" ? ComputeEventTypes(*ast, *types_) : EventTypeSet();
   rule->expanded_ = ast->ToString();

@@ -43,8 +43,19 @@ struct AlertOptions {
   absl::TimeZone time_zone = absl::LocalTimeZone();
 };
 
+// One item of Falco's `rules:` selection (falco.yaml): enable or disable
+// the rules whose name matches `rule` (`*` matches any run of characters)
+// or that carry `tag`. Items apply in order, after the files' own
+// `enabled:`; `priority` still applies on top.
+struct RuleSelector {
+  bool enable = true;
+  std::string rule;  // a name pattern, or empty
+  std::string tag;   // a tag, or empty
+};
+
 struct EngineOptions {
   CollectorOptions collector;
+  std::vector<RuleSelector> selection;
   RuleMatching rule_matching = RuleMatching::kFirst;
   // Falco's `priority:`: only rules at least this severe are enabled.
   Priority min_priority = Priority::kDebug;
@@ -117,7 +128,7 @@ class RuleSet {
   std::vector<std::unique_ptr<CompiledRule>> rules_;
   std::vector<std::vector<CompiledRule*>> by_type_;  // per EventTypeCode, load order
   std::vector<CompiledRule*> all_types_;             // rules with an empty type set
-  FieldCache cache_;                                  // per-event extraction memo
+  FieldCache cache_;                                 // per-event extraction memo
   LoadSummary summary_;
 };
 
@@ -130,8 +141,7 @@ class Engine {
   // message is `file:line:column: message (rule "NAME")`; `*error` gets the
   // structured form.
   absl::Status LoadFiles(const std::vector<std::string>& paths, Diagnostic* error = nullptr);
-  absl::Status LoadContents(const std::vector<RuleFileContent>& files,
-                            Diagnostic* error = nullptr);
+  absl::Status LoadContents(const std::vector<RuleFileContent>& files, Diagnostic* error = nullptr);
   // Compiles without activating (validation).
   absl::StatusOr<std::unique_ptr<RuleSet>> Compile(const std::vector<RuleFileContent>& files,
                                                    Diagnostic* error = nullptr) const;

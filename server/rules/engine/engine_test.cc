@@ -73,16 +73,15 @@ TEST(Engine, OutputFieldsAsTextWithNA) {
   MapExtractor ex;
   ex.SetEvent(&ev);
   std::vector<std::pair<std::string, std::string>> fields = {{"stale", "entry"}};
-  engine.FormatOutputFields(*engine.rule_set()->Find("R"), engine.event_types().Code("openat"),
-                            0, &ex, &fields);
+  engine.FormatOutputFields(*engine.rule_set()->Find("R"), engine.event_types().Code("openat"), 0,
+                            &ex, &fields);
   // Sorted by key (the suggested container fields included); the values
   // that cannot be extracted are <NA>.
-  EXPECT_EQ(fields, (std::vector<std::pair<std::string, std::string>>{
-                        {"container.id", "<NA>"},
-                        {"container.name", "<NA>"},
-                        {"fd.name", "/etc/shadow"},
-                        {"proc.name", "<NA>"},
-                        {"proc.pid", "<NA>"}}));
+  EXPECT_EQ(fields, (std::vector<std::pair<std::string, std::string>>{{"container.id", "<NA>"},
+                                                                      {"container.name", "<NA>"},
+                                                                      {"fd.name", "/etc/shadow"},
+                                                                      {"proc.name", "<NA>"},
+                                                                      {"proc.pid", "<NA>"}}));
 }
 
 TEST(Engine, MinPriority) {
@@ -93,24 +92,63 @@ TEST(Engine, MinPriority) {
   EXPECT_EQ(engine.summary().enabled_rules, 1u);
 }
 
+// Falco's `rules:` selection: items in order over the files' `enabled:`,
+// by name pattern or tag; priority still applies.
+TEST(Engine, RuleSelection) {
+  const char* rules =
+      "- rule: Shell in container\n  desc: d\n  condition: evt.type = execve\n  output: x\n"
+      "  priority: WARNING\n  tags: [container, shell]\n"
+      "- rule: Shell on host\n  desc: d\n  condition: evt.type = execve\n  output: x\n"
+      "  priority: WARNING\n  tags: [host, shell]\n"
+      "- rule: Quiet in container\n  desc: d\n  condition: evt.type = openat\n  output: x\n"
+      "  priority: DEBUG\n  tags: [container]\n"
+      "- rule: Off by default\n  desc: d\n  condition: evt.type = openat\n  output: x\n"
+      "  priority: ERROR\n  enabled: false\n";
+  auto enabled = [&](std::vector<RuleSelector> sel, Priority min = Priority::kDebug) {
+    EngineOptions opts;
+    opts.selection = std::move(sel);
+    opts.min_priority = min;
+    Engine engine(opts);
+    EXPECT_TRUE(engine.LoadContents({{"r.yaml", rules}}).ok());
+    std::vector<std::string> names;
+    for (const auto& r : engine.rule_set()->rules()) {
+      if (r->enabled()) {
+        names.push_back(r->name());
+      }
+    }
+    return names;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(enabled({}), (V{"Shell in container", "Shell on host", "Quiet in container"}));
+  // Falco's own example: everything off, then the container rules on.
+  EXPECT_EQ(enabled({{false, "*", ""}, {true, "", "container"}}),
+            (V{"Shell in container", "Quiet in container"}));
+  EXPECT_EQ(enabled({{false, "Shell*", ""}}), (V{"Quiet in container"}));
+  EXPECT_EQ(enabled({{false, "*on host", ""}, {true, "Off by default", ""}}),
+            (V{"Shell in container", "Quiet in container", "Off by default"}));
+  // Later items win; priority is applied on top.
+  EXPECT_EQ(enabled({{false, "", "shell"}, {true, "Shell on host", ""}}, Priority::kWarning),
+            (V{"Shell on host"}));
+}
+
 TEST(Engine, ReloadKeepsPreviousRulesOnError) {
   Engine engine;
   ASSERT_TRUE(engine.LoadContents({{"r.yaml", kRules}}).ok());
   absl::Status st = engine.LoadContents({{"r.yaml", kRules}, {"b.yaml", "- rule: x\n  bad"}});
   EXPECT_FALSE(st.ok());
   EXPECT_EQ(engine.summary().rules, 4u);
-  ASSERT_TRUE(engine.LoadContents({{"r.yaml", kRules},
-                                   {"more.yaml", "- rule: Open\n  enabled: false\n"}})
-                  .ok());
+  ASSERT_TRUE(
+      engine.LoadContents({{"r.yaml", kRules}, {"more.yaml", "- rule: Open\n  enabled: false\n"}})
+          .ok());
   EXPECT_EQ(engine.summary().enabled_rules, 2u);
 }
 
 TEST(Engine, MultipleFilesActLikeOne) {
   Engine engine;
   // The second file redefines the list used by the first file's rule.
-  ASSERT_TRUE(engine.LoadContents({{"a.yaml", kRules},
-                                   {"b.yaml", "- list: shells\n  items: [zsh]\n"}})
-                  .ok());
+  ASSERT_TRUE(
+      engine.LoadContents({{"a.yaml", kRules}, {"b.yaml", "- list: shells\n  items: [zsh]\n"}})
+          .ok());
   TestEvent ev;
   ev.type = "execve";
   ev.Set("proc.name", "zsh");
