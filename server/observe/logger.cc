@@ -14,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/observe/metrics.h"
 
 namespace saker::observe {
 
@@ -23,20 +24,6 @@ constexpr const char* kLevelNames[] = {"emergency", "alert",  "critical", "error
                                        "warning",   "notice", "info",     "debug"};
 
 absl::string_view AV(std::string_view v) { return absl::string_view(v.data(), v.size()); }
-
-std::string ShortestDouble(double v) {
-  if (v == std::trunc(v) && std::fabs(v) < 1e15) {
-    return absl::StrCat(static_cast<int64_t>(v));
-  }
-  char buf[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    snprintf(buf, sizeof(buf), "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) {
-      break;
-    }
-  }
-  return buf;
-}
 
 bool NeedsQuotes(std::string_view v) {
   if (v.empty()) {
@@ -107,10 +94,7 @@ std::string TextOf(const LogField::Value& v) {
     return absl::StrCat(*i);
   }
   if (const auto* d = std::get_if<double>(&v)) {
-    if (std::isnan(*d)) {
-      return "NaN";
-    }
-    return std::isfinite(*d) ? ShortestDouble(*d) : (*d > 0 ? "+Inf" : "-Inf");
+    return metrics::FormatDouble(*d);
   }
   return std::get<bool>(v) ? "true" : "false";
 }
@@ -123,7 +107,7 @@ std::string JsonOf(const LogField::Value& v) {
     return absl::StrCat(*i);
   }
   if (const auto* d = std::get_if<double>(&v)) {
-    return std::isfinite(*d) ? ShortestDouble(*d) : "null";  // JSON has no Inf/NaN
+    return std::isfinite(*d) ? metrics::FormatDouble(*d) : "null";  // JSON has no Inf/NaN
   }
   return std::get<bool>(v) ? "true" : "false";
 }
