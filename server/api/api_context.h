@@ -31,6 +31,10 @@ struct ApiContext {
   EventFilterCompiler* event_filter_compiler = nullptr;
   RulesControl* rules = nullptr;
   DriverStatusSource* driver = nullptr;
+  // Falco's grpc_output.enabled: false refuses Falco's alert streams
+  // (FAILED_PRECONDITION) instead of leaving them silent; Saker v1 streams
+  // are not affected.
+  bool falco_outputs = true;
 };
 
 }  // namespace saker::api

@@ -121,6 +121,7 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   context_.event_filter_compiler = options.event_filter_compiler;
   context_.rules = options.rules;
   context_.driver = options.driver;
+  context_.falco_outputs = options.falco_outputs;
   for (const auto& [service, ids] : options.allow) {
     context_.access.Allow(service, ids);
   }

@@ -86,6 +86,8 @@ struct ApiServerOptions {
   absl::Duration shutdown_grace = absl::Seconds(2);
   VersionInfo version;
   std::string hostname;  // empty: $FALCO_HOSTNAME, else gethostname()
+  // Falco's grpc_output.enabled (see ApiContext::falco_outputs).
+  bool falco_outputs = true;
   // Injected seams (may be null: the calls needing them say so).
   AlertFilterCompiler* alert_filter_compiler = nullptr;
   EventFilterCompiler* event_filter_compiler = nullptr;

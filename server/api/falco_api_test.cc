@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "output.grpc.pb.h"
 #include "outputs.grpc.pb.h"
+#include "saker/v1/alerts.grpc.pb.h"
 #include "server/api/api_test_util.h"
 #include "server/api/synthetic_alerts.h"
 #include "version.grpc.pb.h"
@@ -123,7 +124,8 @@ struct SubClient {
   }
   std::unique_ptr<falco::outputs::service::Stub> stub;
   grpc::ClientContext ctx;
-  std::unique_ptr<grpc::ClientReaderWriter<falco::outputs::request, falco::outputs::response>> stream;
+  std::unique_ptr<grpc::ClientReaderWriter<falco::outputs::request, falco::outputs::response>>
+      stream;
   std::thread poller;
   std::atomic<bool> stop{false};
 };
@@ -255,6 +257,50 @@ TEST_F(FalcoApiTest, LegacySubscribeKeepaliveStreamsLiveAndWithoutSendsHistory) 
   while (reader->Read(&r)) {
   }
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+// grpc_output.enabled: false refuses Falco's alert streams, saying why; the
+// version service and Saker's own alert stream are unaffected.
+TEST_F(FalcoApiTest, FalcoOutputsDisabledRefusesTheAlertStreamsSayingWhy) {
+  TestServer ts({}, [](ApiServerOptions& o) { o.falco_outputs = false; });
+  PublishSyntheticAlert(ts.alerts(), 0);
+  grpc::Status st;
+  EXPECT_TRUE(Get(ts.Unix(), &st).empty());
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("grpc_output.enabled is false"), std::string::npos)
+      << st.error_message();
+  {
+    auto stub = falco::outputs::service::NewStub(ts.Unix());
+    grpc::ClientContext ctx;
+    auto stream = stub->sub(&ctx);
+    falco::outputs::response r;
+    EXPECT_FALSE(stream->Read(&r));
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  }
+  {
+    auto stub = falco::output::service::NewStub(ts.Unix());
+    grpc::ClientContext ctx;
+    auto reader = stub->subscribe(&ctx, falco::output::request());
+    falco::output::response r;
+    EXPECT_FALSE(reader->Read(&r));
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  }
+  auto version = falco::version::service::NewStub(ts.Unix());
+  grpc::ClientContext vctx;
+  falco::version::response vr;
+  EXPECT_TRUE(version->version(&vctx, falco::version::request(), &vr).ok());
+  auto v1 = saker::alerts::v1::AlertService::NewStub(ts.Unix());
+  grpc::ClientContext actx;
+  saker::alerts::v1::SubscribeRequest req;
+  req.set_from_sequence(1);
+  auto reader = v1->Subscribe(&actx, req);
+  saker::alerts::v1::SubscribeResponse ar;
+  ASSERT_TRUE(reader->Read(&ar));
+  EXPECT_EQ(ar.alert().sequence(), 1u);
+  actx.TryCancel();
+  while (reader->Read(&ar)) {
+  }
+  reader->Finish();
 }
 
 }  // namespace

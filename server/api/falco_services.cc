@@ -9,6 +9,25 @@
 
 namespace saker::api {
 
+namespace {
+
+// Falco's alert streams with grpc_output disabled, or a refused identity.
+grpc::Status FalcoOutputsAccess(ApiContext* api, grpc::CallbackServerContext* ctx,
+                                const char* service) {
+  if (auto st = api->access.Check(ctx, service); !st.ok()) {
+    return st;
+  }
+  if (!api->falco_outputs) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "alerts are not sent to Falco's outputs service: grpc_output.enabled is "
+                        "false in sakerd's configuration (Saker's AlertService still streams "
+                        "them)");
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
 Semver ParseSemver(std::string_view v) {
   Semver s;
   if (auto plus = v.find('+'); plus != std::string_view::npos) {
@@ -31,7 +50,7 @@ Semver ParseSemver(std::string_view v) {
 
 grpc::ServerBidiReactor<falco::outputs::request, falco::outputs::response>*
 FalcoOutputsService::sub(grpc::CallbackServerContext* ctx) {
-  if (auto st = api_->access.Check(ctx, "falco.outputs.service"); !st.ok()) {
+  if (auto st = FalcoOutputsAccess(api_, ctx, "falco.outputs.service"); !st.ok()) {
     return new RefusedBidiReactor<falco::outputs::request, falco::outputs::response>(st);
   }
   return new FalcoSubReactor(api_, ctx);
@@ -39,7 +58,7 @@ FalcoOutputsService::sub(grpc::CallbackServerContext* ctx) {
 
 grpc::ServerWriteReactor<falco::outputs::response>* FalcoOutputsService::get(
     grpc::CallbackServerContext* ctx, const falco::outputs::request* /*request*/) {
-  if (auto st = api_->access.Check(ctx, "falco.outputs.service"); !st.ok()) {
+  if (auto st = FalcoOutputsAccess(api_, ctx, "falco.outputs.service"); !st.ok()) {
     return new RefusedWriteReactor<falco::outputs::response>(st);
   }
   return new FalcoGetReactor(api_, ctx);
@@ -73,7 +92,7 @@ grpc::ServerUnaryReactor* FalcoVersionService::version(grpc::CallbackServerConte
 
 grpc::ServerWriteReactor<falco::output::response>* FalcoLegacyOutputService::subscribe(
     grpc::CallbackServerContext* ctx, const falco::output::request* request) {
-  if (auto st = api_->access.Check(ctx, "falco.output.service"); !st.ok()) {
+  if (auto st = FalcoOutputsAccess(api_, ctx, "falco.output.service"); !st.ok()) {
     return new RefusedWriteReactor<falco::output::response>(st);
   }
   return new FalcoSubscribeReactor(api_, ctx, request->keepalive());

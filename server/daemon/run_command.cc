@@ -230,7 +230,7 @@ int RunDetect(const std::vector<std::string>& args) {
   const bool api_on = !binds.empty();
   api::ApiServer api(
       api::ApiServer::HubOptions{c.saker.api.alert_history, c.saker.api.event_history});
-  const bool api_alerts = api_on && c.grpc_output.enabled;
+  const bool api_alerts = api_on;
   outputs::InternalAlerts internal(InternalOptionsOf(c, hostname), &clock,
                                    [&](const outputs::Alert& a) {
                                      dispatcher.SubmitInternal(a);
@@ -267,6 +267,7 @@ int RunDetect(const std::vector<std::string>& args) {
     ao->driver = &driver_status;
     ao->alert_filter_compiler = &alert_filters;
     ao->event_filter_compiler = &event_filters;
+    ao->falco_outputs = c.grpc_output.enabled;
     if (auto st = api.Start(*ao); !st.ok()) {
       dispatcher.Stop(absl::ZeroDuration());
       return fail(st);
