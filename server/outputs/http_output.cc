@@ -64,8 +64,8 @@ bool RetryableCurlError(CURLcode rc) {
 
 absl::StatusOr<std::unique_ptr<HttpOutput>> HttpOutput::Create(HttpOutputOptions options) {
   if (!absl::StartsWith(options.url, "http://") && !absl::StartsWith(options.url, "https://")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "http_output: url '", options.url, "' must start with http:// or https://"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("http_output: url '", options.url, "' must start with http:// or https://"));
   }
   for (auto [key, path] : {std::pair<const char*, const std::string*>{"ca_cert", &options.ca_cert},
                            {"ca_bundle", &options.ca_bundle}}) {
@@ -146,9 +146,7 @@ OutputCounters HttpOutput::Counters() const {
 
 bool HttpOutput::Flush(absl::Duration timeout) {
   absl::MutexLock l(&mu_);
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return queue_.empty() && !in_flight_;
-  };
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return queue_.empty() && !in_flight_; };
   return mu_.AwaitWithTimeout(absl::Condition(&idle), timeout);
 }
 
@@ -157,9 +155,8 @@ void HttpOutput::Run() {
   for (;;) {
     {
       absl::MutexLock l(&mu_);
-      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return !queue_.empty() || stopping_;
-      };
+      auto ready = [this]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty() || stopping_; };
       mu_.Await(absl::Condition(&ready));
       if (stopping_) {
         return;
@@ -192,14 +189,17 @@ void HttpOutput::Deliver(const std::string& json) {
   absl::Duration backoff = options_.initial_backoff;
   for (int attempt = 0;; ++attempt) {
     bool retryable = false;
-    absl::Status s = Post(*body, &retryable);
+    absl::Duration retry_after;
+    absl::Status s = Post(*body, &retryable, &retry_after);
     if (s.ok()) {
       sent_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     if (retryable && attempt < options_.max_retries) {
       retries_.fetch_add(1, std::memory_order_relaxed);
-      if (Backoff(backoff)) {
+      // A receiver's Retry-After (429, 503) stretches the wait, up to the
+      // longest backoff.
+      if (Backoff(std::min(std::max(backoff, retry_after), options_.max_backoff))) {
         backoff = std::min(backoff * 2, options_.max_backoff);
         continue;
       }
@@ -217,7 +217,8 @@ void HttpOutput::Deliver(const std::string& json) {
   }
 }
 
-absl::Status HttpOutput::Post(const std::string& body, bool* retryable) {
+absl::Status HttpOutput::Post(const std::string& body, bool* retryable,
+                              absl::Duration* retry_after) {
   if (curl_ == nullptr) {
     auto c = std::make_unique<Curl>();
     c->easy = curl_easy_init();
@@ -236,7 +237,8 @@ absl::Status HttpOutput::Post(const std::string& body, bool* retryable) {
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->error);
@@ -267,6 +269,10 @@ absl::Status HttpOutput::Post(const std::string& body, bool* retryable) {
   CURLcode rc = curl_easy_perform(h);
   long code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  curl_off_t after_s = 0;
+  if (curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &after_s) == CURLE_OK && after_s > 0) {
+    *retry_after = absl::Seconds(after_s);
+  }
   std::string error = curl_->error[0] != '\0' ? curl_->error : curl_easy_strerror(rc);
   if (!options_.keep_alive) {
     curl_.reset();  // a new handle, and so a new connection, for the next alert

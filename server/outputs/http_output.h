@@ -22,22 +22,22 @@ namespace saker::outputs {
 
 struct HttpOutputOptions {
   // Falco's keys.
-  std::string url;                 // http:// or https://
+  std::string url;  // http:// or https://
   std::string user_agent = "saker";
-  bool insecure = false;           // skip verifying the server's certificate and name
-  std::string ca_cert;             // CA file (CURLOPT_CAINFO); wins over ca_bundle
-  std::string ca_bundle;           // CA bundle file (CURLOPT_CAINFO)
-  std::string ca_path;             // directory of hashed CA certs (CURLOPT_CAPATH)
-  bool mtls = false;               // present client_cert / client_key
+  bool insecure = false;  // skip verifying the server's certificate and name
+  std::string ca_cert;    // CA file (CURLOPT_CAINFO); wins over ca_bundle
+  std::string ca_bundle;  // CA bundle file (CURLOPT_CAINFO)
+  std::string ca_path;    // directory of hashed CA certs (CURLOPT_CAPATH)
+  bool mtls = false;      // present client_cert / client_key
   std::string client_cert;
   std::string client_key;
-  bool echo = false;               // print the receiver's response bodies to echo_to
+  bool echo = false;  // print the receiver's response bodies to echo_to
   FILE* echo_to = stdout;
-  bool compress_uploads = false;   // gzip the body, Content-Encoding: gzip
-  bool keep_alive = false;         // reuse one handle and its connection
+  bool compress_uploads = false;  // gzip the body, Content-Encoding: gzip
+  bool keep_alive = false;        // reuse one handle and its connection
   // Saker's.
-  size_t queue_capacity = 1000;    // alerts waiting for the receiver; full drops
-  int max_retries = 5;             // attempts after the first, per alert
+  size_t queue_capacity = 1000;  // alerts waiting for the receiver; full drops
+  int max_retries = 5;           // attempts after the first, per alert
   absl::Duration initial_backoff = absl::Milliseconds(200);
   absl::Duration max_backoff = absl::Seconds(10);
   absl::Duration timeout = absl::Seconds(5);  // per attempt (connect + transfer)
@@ -68,7 +68,7 @@ class HttpOutput : public AlertOutput {
   // Delivers one body, retrying; returns when sent or given up.
   void Deliver(const std::string& json);
   // One POST. `retryable` says whether another attempt could succeed.
-  absl::Status Post(const std::string& body, bool* retryable);
+  absl::Status Post(const std::string& body, bool* retryable, absl::Duration* retry_after);
   // Sleeps `d` unless stopping; false if stopping.
   bool Backoff(absl::Duration d);
 

@@ -147,6 +147,22 @@ TEST(HttpOutputTest, ServerErrorsAreRetriedThenDelivered) {
   EXPECT_EQ(c.failed, 0u);
 }
 
+// The receiver's Retry-After stretches the wait before the retry (capped
+// by max_backoff).
+TEST(HttpOutputTest, RetryAfterIsHonoured) {
+  Receiver r({.statuses = "503,200", .retry_after = 1});
+  ASSERT_TRUE(r.Start());
+  HttpOutputOptions o = Fast(r.Url());
+  o.max_backoff = absl::Seconds(5);
+  auto out = MustCreate(o);
+  const absl::Time start = absl::Now();
+  ASSERT_TRUE(out->Write(MakeAlert("r", 1)).ok());
+  ASSERT_TRUE(out->Flush(absl::Seconds(60)));
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(990));
+  EXPECT_EQ(r.Requests().size(), 2u);
+  EXPECT_EQ(out->Counters().sent, 1u);
+}
+
 TEST(HttpOutputTest, ClientErrorIsNotRetried) {
   Receiver r({.statuses = "400,200"});
   ASSERT_TRUE(r.Start());

@@ -3,7 +3,8 @@
 
 Logs each request as one JSON line to --log: method, path, headers, body
 (gunzipped when Content-Encoding is gzip; "gzip": true), client port. Answers
-with the statuses in --statuses in turn (the last repeats). Writes the port it
+with the statuses in --statuses in turn (the last repeats), with a
+Retry-After header on the others when --retry-after is given. Writes the port it
 listens on to --port-file once ready. --cert/--key serve TLS; --client-ca also
 requires a client certificate signed by that CA.
 """
@@ -25,6 +26,7 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--client-ca")
+    p.add_argument("--retry-after", type=int, default=0)
     args = p.parse_args()
     statuses = [int(s) for s in args.statuses.split(",")]
     lock = threading.Lock()
@@ -60,6 +62,8 @@ def main():
             reply = b'{"ok":true}' if status < 300 else b"try later"
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
+            if status >= 300 and args.retry_after > 0:
+                self.send_header("Retry-After", str(args.retry_after))
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)

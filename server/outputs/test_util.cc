@@ -105,10 +105,14 @@ bool Receiver::Start() {
                                    "--statuses",
                                    options_.statuses};
   if (options_.tls || options_.mtls) {
-    args.insert(args.end(), {"--cert", CertDir() + "/server.pem", "--key", CertDir() + "/server.key"});
+    args.insert(args.end(),
+                {"--cert", CertDir() + "/server.pem", "--key", CertDir() + "/server.key"});
   }
   if (options_.mtls) {
     args.insert(args.end(), {"--client-ca", CertDir() + "/ca.pem"});
+  }
+  if (options_.retry_after > 0) {
+    args.insert(args.end(), {"--retry-after", absl::StrCat(options_.retry_after)});
   }
   pid_ = fork();
   if (pid_ == 0) {

@@ -25,10 +25,11 @@ const std::string& CertDir();
 Alert MakeAlert(const std::string& rule, int n);
 
 struct ReceiverOptions {
-  int port = 0;                 // 0: any free port
-  std::string statuses = "200"; // answered in turn, the last repeats
-  bool tls = false;             // serve with server.pem/key
-  bool mtls = false;            // and require a client certificate from ca.pem
+  int port = 0;                  // 0: any free port
+  std::string statuses = "200";  // answered in turn, the last repeats
+  bool tls = false;              // serve with server.pem/key
+  bool mtls = false;             // and require a client certificate from ca.pem
+  int retry_after = 0;           // > 0: a Retry-After header (seconds) on non-2xx answers
 };
 
 // test_receiver.py in a child process; each request is a JSON line in log().
