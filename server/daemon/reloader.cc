@@ -58,20 +58,19 @@ absl::StatusOr<api::ReloadResult> Reloader::ReloadLocked() {
     return rc.status();
   }
   const config::Config& c = rc->config;
-  // Everything is checked before anything changes.
-  if (t_.api != nullptr) {
-    if (auto st = t_.api->CheckCertificates(); !st.ok()) {
-      return st;
-    }
-  }
-  if (auto st = t_.rules->Load(EngineOptionsOf(c, t_.hostname), c.rules_files); !st.ok()) {
-    return st;
+  // Everything is checked (the rules compiled, the certificates validated)
+  // before anything changes; the certificates are renewed before the rules
+  // are swapped in, so a refused file leaves both as they were.
+  auto compiled = RulesHandle::Compile(EngineOptionsOf(c, t_.hostname), c.rules_files);
+  if (!compiled.ok()) {
+    return compiled.status();
   }
   if (t_.api != nullptr) {
     if (auto st = t_.api->ReloadCertificates(); !st.ok()) {
       return st;
     }
   }
+  t_.rules->Swap(*std::move(compiled));
   if (t_.dispatcher != nullptr) {
     t_.dispatcher->Reopen();
   }

@@ -21,16 +21,28 @@ absl::Status RulesHandle::Load() {
 }
 
 absl::Status RulesHandle::Load(rules::EngineOptions options, std::vector<std::string> files) {
-  // Compiled outside the lock: detection goes on meanwhile.
+  auto compiled = Compile(std::move(options), std::move(files));
+  if (!compiled.ok()) {
+    return compiled.status();
+  }
+  Swap(*std::move(compiled));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RulesHandle::Compiled> RulesHandle::Compile(rules::EngineOptions options,
+                                                           std::vector<std::string> files) {
   auto fresh = std::make_unique<rules::Engine>(options);
   if (absl::Status st = LoadRules(fresh.get(), files); !st.ok()) {
     return st;
   }
+  return Compiled{std::move(fresh), std::move(options), std::move(files)};
+}
+
+void RulesHandle::Swap(Compiled compiled) {
   absl::MutexLock lock(&mu_);
-  engine_.swap(fresh);
-  options_ = std::move(options);
-  files_ = std::move(files);
-  return absl::OkStatus();
+  engine_.swap(compiled.engine);
+  options_ = std::move(compiled.options);
+  files_ = std::move(compiled.files);
 }
 
 }  // namespace saker::daemon

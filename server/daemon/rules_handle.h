@@ -11,6 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/rules/engine/engine.h"
 
@@ -28,6 +29,17 @@ class RulesHandle {
   // the current ones only on success.
   absl::Status Load(rules::EngineOptions options, std::vector<std::string> files)
       ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The two halves of Load: compile (detection goes on meanwhile), then swap
+  // in what compiled, so that a caller can renew other things in between.
+  struct Compiled {
+    std::unique_ptr<rules::Engine> engine;
+    rules::EngineOptions options;
+    std::vector<std::string> files;
+  };
+  static absl::StatusOr<Compiled> Compile(rules::EngineOptions options,
+                                          std::vector<std::string> files);
+  void Swap(Compiled compiled) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Runs fn(rules::Engine&) under the lock.
   template <typename Fn>
