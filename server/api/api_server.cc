@@ -214,18 +214,11 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   return absl::OkStatus();
 }
 
-absl::Status ApiServer::CheckCertificates() const {
+absl::Status ApiServer::ReloadCertificates() {
   for (const auto& stage : tls_stages_) {
     if (auto st = stage->Validate(); !st.ok()) {
       return st;
     }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ApiServer::ReloadCertificates() {
-  if (auto st = CheckCertificates(); !st.ok()) {
-    return st;
   }
   for (const auto& stage : tls_stages_) {
     if (auto st = stage->Commit(); !st.ok()) {

@@ -125,8 +125,6 @@ class ApiServer {
   // running certificates stay. New handshakes use the new files within
   // tls_refresh_seconds; open streams keep their connections.
   absl::Status ReloadCertificates();
-  // Only the validation of ReloadCertificates (nothing changes).
-  absl::Status CheckCertificates() const;
 
   // The bound port of each listener, in order (0 for unix sockets).
   const std::vector<int>& ports() const { return ports_; }

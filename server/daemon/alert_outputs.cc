@@ -67,7 +67,7 @@ outputs::RuleRateLimitOptions RateLimitsOf(const config::Config& c) {
 }
 
 AlertFanout::AlertFanout(const config::Config& c, outputs::RuleRateLimiter* limiter,
-                         outputs::Dispatcher* dispatcher, AlertSink* api)
+                         outputs::Dispatcher* dispatcher, ApiAlertPublisher* api)
     : limiter_(limiter), dispatcher_(dispatcher), api_(api) {
   const bool lines = c.stdout_output.enabled || c.file_output.enabled;
   text_ = lines && !c.json_output;
@@ -79,6 +79,14 @@ void AlertFanout::OnAlert(const AlertView& a) {
     return;
   }
   alerts_.fetch_add(1, std::memory_order_relaxed);
+  // The text line serves the text outputs and the API's `output` alike.
+  std::string text;
+  if (api_ != nullptr || (dispatcher_ != nullptr && text_)) {
+    text = a.engine->FormatTextAlert(*a.rule, a.evt_type, a.time_ns, a.extractor);
+  }
+  if (api_ != nullptr) {
+    api_->Publish(a, text);
+  }
   if (dispatcher_ != nullptr) {
     outputs::Alert out;
     out.rule = a.rule->name();
@@ -86,15 +94,12 @@ void AlertFanout::OnAlert(const AlertView& a) {
     out.source = a.rule->source().empty() ? "syscall" : a.rule->source();
     out.time_ns = a.time_ns;
     if (text_) {
-      out.text = a.engine->FormatTextAlert(*a.rule, a.evt_type, a.time_ns, a.extractor);
+      out.text = std::move(text);
     }
     if (json_) {
       out.json = a.engine->FormatJsonAlert(*a.rule, a.evt_type, a.time_ns, a.extractor);
     }
     dispatcher_->Submit(std::move(out));
-  }
-  if (api_ != nullptr) {
-    api_->OnAlert(a);
   }
 }
 

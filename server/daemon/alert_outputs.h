@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "server/api/hub.h"
 #include "server/config/config.h"
+#include "server/daemon/api_bridge.h"
 #include "server/daemon/detection.h"
 #include "server/observe/metrics.h"
 #include "server/outputs/dispatcher.h"
@@ -27,13 +28,13 @@ absl::StatusOr<std::vector<std::unique_ptr<outputs::AlertOutput>>> BuildOutputs(
 
 outputs::RuleRateLimitOptions RateLimitsOf(const config::Config& c);
 
-// Rate-limits, formats (only the forms the outputs use) and hands each alert
-// to the dispatcher, and to the API sink when there is one.
+// Rate-limits, formats once (only the forms the outputs and the API use) and
+// hands each alert to the dispatcher, and to the API when there is one.
 class AlertFanout : public AlertSink {
  public:
   // Any pointer may be null (no outputs, no API, no limit).
   AlertFanout(const config::Config& c, outputs::RuleRateLimiter* limiter,
-              outputs::Dispatcher* dispatcher, AlertSink* api);
+              outputs::Dispatcher* dispatcher, ApiAlertPublisher* api);
   void OnAlert(const AlertView& alert) override;
   // Alerts that passed the rate limit.
   uint64_t alerts() const { return alerts_.load(std::memory_order_relaxed); }
@@ -41,7 +42,7 @@ class AlertFanout : public AlertSink {
  private:
   outputs::RuleRateLimiter* limiter_;
   outputs::Dispatcher* dispatcher_;
-  AlertSink* api_;
+  ApiAlertPublisher* api_;
   bool text_ = false;
   bool json_ = false;
   std::atomic<uint64_t> alerts_{0};

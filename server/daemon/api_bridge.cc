@@ -7,8 +7,7 @@
 
 namespace saker::daemon {
 
-void ApiAlertPublisher::OnAlert(const AlertView& a) {
-  output_ = a.engine->FormatTextAlert(*a.rule, a.evt_type, a.time_ns, a.extractor);
+void ApiAlertPublisher::Publish(const AlertView& a, std::string_view output) {
   a.engine->FormatOutputFields(*a.rule, a.evt_type, a.time_ns, a.extractor, &fields_);
   field_views_.clear();
   for (const auto& [k, v] : fields_) {
@@ -22,7 +21,7 @@ void ApiAlertPublisher::OnAlert(const AlertView& a) {
   in.time_ns = a.time_ns;
   in.priority = static_cast<api::Priority>(static_cast<int>(a.rule->priority()));
   in.rule = a.rule->name();
-  in.output = output_;
+  in.output = output;
   in.source = a.rule->source().empty() ? std::string_view("syscall") : a.rule->source();
   in.output_fields = field_views_;
   in.tags = tags_;
@@ -90,20 +89,6 @@ std::vector<api::RuleInfo> ApiRulesControl::ListRules() {
       out.push_back(std::move(info));
     }
     return out;
-  });
-}
-
-absl::StatusOr<api::ReloadResult> ApiRulesControl::Reload() {
-  if (absl::Status st = rules_->Load(); !st.ok()) {
-    return st;
-  }
-  return rules_->With([](rules::Engine& engine) {
-    api::ReloadResult r;
-    r.rule_count = engine.summary().enabled_rules;
-    for (const rules::Diagnostic& w : engine.summary().warnings) {
-      r.warnings.push_back(w.ToString());
-    }
-    return r;
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,15 +20,15 @@
 
 namespace saker::daemon {
 
-// Publishes every alert to the API's alert hub (never blocks).
-class ApiAlertPublisher : public AlertSink {
+// Publishes alerts to the API's alert hub (never blocks). `output` is the
+// alert's text line, formatted once by the caller for every destination.
+class ApiAlertPublisher {
  public:
   explicit ApiAlertPublisher(api::AlertHub* hub) : hub_(hub) {}
-  void OnAlert(const AlertView& alert) override;
+  void Publish(const AlertView& alert, std::string_view output);
 
  private:
   api::AlertHub* hub_;
-  std::string output_;
   std::vector<std::pair<std::string, std::string>> fields_;
   std::vector<api::FieldView> field_views_;
   std::vector<std::string_view> tags_;
@@ -50,15 +51,19 @@ class ApiEventPublisher : public EventSink {
   std::vector<api::FieldView> args_;
 };
 
-// Lists and reloads the rules for the API.
+// Lists the rules for the API; a reload runs `reload` (sakerd's Reloader:
+// the whole configuration, not only the rules).
 class ApiRulesControl : public api::RulesControl {
  public:
-  explicit ApiRulesControl(RulesHandle* rules) : rules_(rules) {}
+  using ReloadFn = std::function<absl::StatusOr<api::ReloadResult>()>;
+  ApiRulesControl(RulesHandle* rules, ReloadFn reload)
+      : rules_(rules), reload_(std::move(reload)) {}
   std::vector<api::RuleInfo> ListRules() override;
-  absl::StatusOr<api::ReloadResult> Reload() override;
+  absl::StatusOr<api::ReloadResult> Reload() override { return reload_(); }
 
  private:
   RulesHandle* rules_;
+  ReloadFn reload_;
 };
 
 // The driver's counters for the API's status call.
@@ -76,14 +81,12 @@ class ApiDriverStatus : public api::DriverStatusSource {
 // api_filters.cc) and over raw events.
 class ApiAlertFilterCompiler : public api::AlertFilterCompiler {
  public:
-  absl::StatusOr<std::unique_ptr<api::AlertPredicate>> Compile(
-      std::string_view condition) override;
+  absl::StatusOr<std::unique_ptr<api::AlertPredicate>> Compile(std::string_view condition) override;
 };
 
 class ApiEventFilterCompiler : public api::EventFilterCompiler {
  public:
-  absl::StatusOr<std::unique_ptr<api::EventPredicate>> Compile(
-      std::string_view condition) override;
+  absl::StatusOr<std::unique_ptr<api::EventPredicate>> Compile(std::string_view condition) override;
 };
 
 // Falco's API version fields for this build.

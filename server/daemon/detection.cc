@@ -43,9 +43,6 @@ int64_t MonotonicNs() {
 }  // namespace
 
 void Detector::OnStatefulEvent(const state::EventContext& ctx) {
-  if (before_event_) {
-    before_event_();
-  }
   const uint16_t code = codes_.Of(*ctx.event);
   if (code == rules::EventTypeTable::kUnknown) {
     return;

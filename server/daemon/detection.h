@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,9 +66,6 @@ class Detector : public state::StatefulEventSink {
   Detector(RulesHandle* rules, state::StateExtractor* extractor, std::vector<AlertSink*> sinks,
            int64_t boot_time_ns);
   void OnStatefulEvent(const state::EventContext& ctx) override;
-  // Called before each event on the pipeline's thread (e.g. to reload the
-  // rules when asked).
-  void SetBeforeEvent(std::function<void()> hook) { before_event_ = std::move(hook); }
   // Times one evaluated event in kEvalSampleEvery: two clock reads on every
   // event would cost more than many rule sets do.
   static constexpr uint64_t kEvalSampleEvery = 64;
@@ -78,7 +74,6 @@ class Detector : public state::StatefulEventSink {
  private:
   EvalTimeObserver* eval_time_ = nullptr;
   uint64_t evaluated_ = 0;
-  std::function<void()> before_event_;
   RulesHandle* rules_;
   state::StateExtractor* extractor_;
   std::vector<AlertSink*> sinks_;

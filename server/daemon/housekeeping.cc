@@ -70,12 +70,10 @@ void Housekeeping::CheckDrops() {
   }
   if (Has(config::DropAction::kAlert) && t_.internal != nullptr) {
     std::vector<std::pair<std::string, uint64_t>> by_category;
-    uint64_t total = 0;
     for (int i = 0; i < SAKER_CAT__COUNT; ++i) {
       by_category.emplace_back(driver::CategoryName(i), c.dropped[i]);
-      total += c.dropped[i];
     }
-    t_.internal->OnDriverCounters(total, by_category);
+    t_.internal->OnDriverCounters(c.total_dropped(), by_category);
   }
   if (Has(config::DropAction::kExit)) {
     t_.logger->Critical("kernel event drops: exiting, as syscall_event_drops.actions asks");

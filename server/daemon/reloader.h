@@ -49,17 +49,4 @@ class Reloader {
 // as (key, value) pairs, to name what changed.
 std::vector<std::pair<std::string, std::string>> RestartOnlySettings(const config::Config& c);
 
-// The API's RulesControl: lists the rules, and reloads through the Reloader.
-class ReloadingRulesControl : public api::RulesControl {
- public:
-  ReloadingRulesControl(api::RulesControl* list, Reloader* reloader)
-      : list_(list), reloader_(reloader) {}
-  std::vector<api::RuleInfo> ListRules() override { return list_->ListRules(); }
-  absl::StatusOr<api::ReloadResult> Reload() override { return reloader_->Reload(); }
-
- private:
-  api::RulesControl* list_;
-  Reloader* reloader_;
-};
-
 }  // namespace saker::daemon

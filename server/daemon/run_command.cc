@@ -250,8 +250,7 @@ int RunDetect(const std::vector<std::string>& args) {
   Reloader reloader(
       {&invocation, hostname, &rules, api_on ? &api : nullptr, &dispatcher, &log, &reload_counters},
       c);
-  ApiRulesControl rules_list(&rules);
-  ReloadingRulesControl rules_control(&rules_list, &reloader);
+  ApiRulesControl rules_control(&rules, [&reloader] { return reloader.Reload(); });
   ApiDriverStatus driver_status(&d);
   ApiAlertFilterCompiler alert_filters;
   ApiEventFilterCompiler event_filters;

@@ -20,8 +20,8 @@ class StopOnSignals {
 
 namespace saker::daemon {
 
-// SIGHUP asks for a reload; the pipeline takes the request on its own
-// thread (the rules are only ever touched there). One at a time.
+// SIGHUP asks for a reload; sakerd's housekeeping thread takes the request
+// (server/daemon/housekeeping.h). One at a time.
 class ReloadOnSighup {
  public:
   ReloadOnSighup();
