@@ -12,20 +12,6 @@
 
 namespace saker::api::testing {
 
-const std::string& CertDir() {
-  static const std::string* dir = [] {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    auto* d = new std::string(absl::StrCat(tmp ? tmp : "/tmp", "/certs-", getpid()));
-    std::string cmd = absl::StrCat("testdata/certs/make_certs.sh ", *d);
-    if (std::system(cmd.c_str()) != 0) {
-      fprintf(stderr, "make_certs.sh failed\n");
-      std::abort();
-    }
-    return d;
-  }();
-  return *dir;
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream f(path);
   std::stringstream ss;

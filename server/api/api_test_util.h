@@ -4,19 +4,20 @@
 // mutual-TLS TCP port on 127.0.0.1, certificates from
 // testdata/certs/make_certs.sh generated once per test binary.
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/time/time.h"
 #include "server/api/api_server.h"
+#include "testdata/certs/cert_dir.h"
 
 namespace saker::api::testing {
 
 // The directory make_certs.sh wrote into (ca.pem, server.pem, client1.pem...).
-const std::string& CertDir();
+using testdata::CertDir;
 std::string ReadFile(const std::string& path);
 
 // A TLS channel to 127.0.0.1:port named "localhost"; client = "client1",

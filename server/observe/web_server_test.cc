@@ -19,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "testdata/certs/cert_dir.h"
 
 namespace saker::observe {
 namespace {
@@ -118,19 +119,7 @@ WebServerOptions LocalOptions() {
   return o;
 }
 
-const std::string& CertDir() {
-  static const std::string* dir = [] {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    auto* d = new std::string(absl::StrCat(tmp ? tmp : "/tmp", "/certs-", getpid()));
-    std::string cmd = absl::StrCat("testdata/certs/make_certs.sh ", *d);
-    if (std::system(cmd.c_str()) != 0) {
-      fprintf(stderr, "make_certs.sh failed\n");
-      std::abort();
-    }
-    return d;
-  }();
-  return *dir;
-}
+using testdata::CertDir;
 
 std::string Slurp(const std::string& path) {
   std::ifstream f(path);

@@ -52,19 +52,6 @@ bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
   return true;
 }
 
-const std::string& CertDir() {
-  static const std::string* dir = [] {
-    auto* d = new std::string(NewTempDir() + "/certs");
-    std::string cmd = absl::StrCat("testdata/certs/make_certs.sh ", *d);
-    if (std::system(cmd.c_str()) != 0) {
-      fprintf(stderr, "make_certs.sh failed\n");
-      std::abort();
-    }
-    return d;
-  }();
-  return *dir;
-}
-
 Alert MakeAlert(const std::string& rule, int n) {
   Alert a;
   a.rule = rule;

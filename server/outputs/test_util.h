@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "server/outputs/alert.h"
+#include "testdata/certs/cert_dir.h"
 
 namespace saker::outputs::testing {
 
@@ -20,7 +21,7 @@ bool FileExists(const std::string& path);
 // Polls `done` every 10 ms until true or `timeout`.
 bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(60));
 // Certificates made by testdata/certs/make_certs.sh, once per test binary.
-const std::string& CertDir();
+using testdata::CertDir;
 // An alert for `rule` whose text and JSON carry `n`.
 Alert MakeAlert(const std::string& rule, int n);
 
