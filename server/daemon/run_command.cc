@@ -226,15 +226,13 @@ int RunDetect(const std::vector<std::string>& args) {
     return fail(outs.status());
   }
   outputs::Dispatcher dispatcher(*std::move(outs), {c.outputs_queue.capacity, {}}, &clock);
-  const std::vector<std::string> binds = c.ApiBinds();
-  const bool api_on = !binds.empty();
+  const bool api_on = !c.ApiBinds().empty();
   api::ApiServer api(
       api::ApiServer::HubOptions{c.saker.api.alert_history, c.saker.api.event_history});
-  const bool api_alerts = api_on;
   outputs::InternalAlerts internal(InternalOptionsOf(c, hostname), &clock,
                                    [&](const outputs::Alert& a) {
                                      dispatcher.SubmitInternal(a);
-                                     if (api_alerts) {
+                                     if (api_on) {
                                        PublishInternalAlert(a, &api.alerts());
                                      }
                                    });
@@ -276,7 +274,7 @@ int RunDetect(const std::vector<std::string>& args) {
   // Detection: per-rule limit, then the outputs and the API.
   outputs::RuleRateLimiter limiter(RateLimitsOf(c), &clock);
   ApiAlertPublisher publisher(&api.alerts());
-  AlertFanout fanout(c, &limiter, &dispatcher, api_alerts ? &publisher : nullptr);
+  AlertFanout fanout(c, &limiter, &dispatcher, api_on ? &publisher : nullptr);
   AlertCounter alert_counter;
   PipelineOptions po;
   po.boot_time_ns = d.boot_time_ns();
