@@ -1,5 +1,8 @@
 #include "server/api/saker_services.h"
 
+#include <exception>
+
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/api/alert_subscribe_reactor.h"
 #include "server/api/event_subscribe_reactor.h"
@@ -34,6 +37,19 @@ void FillHub(const Ring<R>& ring, saker::status::v1::HubStatus* out) {
   if (ring.published() > 0) {
     out->set_oldest_sequence(ring.oldest());
     out->set_newest_sequence(ring.next() - 1);
+  }
+}
+
+// The reload's result; an exception that escapes it (RulesControl
+// implementations should not throw) is INTERNAL with its text, not gRPC's
+// empty UNIMPLEMENTED.
+absl::StatusOr<ReloadResult> ReloadCatching(RulesControl* rules) {
+  try {
+    return rules->Reload();
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("rules reload failed: ", e.what()));
+  } catch (...) {
+    return absl::InternalError("rules reload failed: unexpected exception");
   }
 }
 
@@ -140,9 +156,8 @@ grpc::ServerUnaryReactor* RuleServiceImpl::ReloadRules(
     st = grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no rules engine is wired to this server");
   }
   if (st.ok()) {
-    // Reloading reads and compiles files: a short, bounded piece of work the
-    // rules engine does; the running rules stay on error.
-    auto result = api_->rules->Reload();
+    // Reloading reads and compiles files; the running rules stay on error.
+    auto result = ReloadCatching(api_->rules);
     if (result.ok()) {
       response->set_rule_count(static_cast<uint32_t>(result->rule_count));
       for (const auto& w : result->warnings) {

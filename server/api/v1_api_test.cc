@@ -2,6 +2,7 @@
 // notices with a slow consumer, events, status, rules.
 
 #include <algorithm>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -436,12 +437,16 @@ class FakeRules : public RulesControl {
     return {r};
   }
   absl::StatusOr<ReloadResult> Reload() override {
+    if (throws) {
+      throw std::runtime_error("boom");
+    }
     if (fail) {
       return absl::InvalidArgumentError("rules.yaml:3:5: unknown field proc.nme");
     }
     return ReloadResult{.rule_count = 1, .warnings = {"unused macro m"}};
   }
   bool fail = false;
+  bool throws = false;
 };
 
 TEST(V1ApiTest, RulesListAndReload) {
@@ -470,6 +475,26 @@ TEST(V1ApiTest, RulesListAndReload) {
   grpc::Status st = stub->ReloadRules(&ctx, {}, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(absl::StrContains(st.error_message(), "rules.yaml:3:5")) << st.error_message();
+}
+
+// An exception escaping the reload is INTERNAL with its text (gRPC alone
+// would answer UNIMPLEMENTED with no message), and the server goes on.
+TEST(V1ApiTest, RulesReloadThatThrowsIsInternalWithItsMessage) {
+  FakeRules rules;
+  rules.throws = true;
+  TestServer ts({}, [&](ApiServerOptions& o) { o.rules = &rules; });
+  auto stub = saker::rules::v1::RuleService::NewStub(ts.Unix());
+  {
+    grpc::ClientContext ctx;
+    saker::rules::v1::ReloadRulesResponse resp;
+    grpc::Status st = stub->ReloadRules(&ctx, {}, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INTERNAL);
+    EXPECT_EQ(st.error_message(), "rules reload failed: boom");
+  }
+  grpc::ClientContext ctx;
+  saker::rules::v1::ListRulesResponse resp;
+  ASSERT_TRUE(stub->ListRules(&ctx, {}, &resp).ok());
+  EXPECT_EQ(resp.rules_size(), 1);
 }
 
 TEST(V1ApiTest, RulesWithoutEngineAndStatusWithoutDriver) {

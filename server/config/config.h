@@ -199,6 +199,11 @@ struct SakerWebserver {
   std::string readyz_endpoint = "/readyz";
 };
 
+struct SakerRules {
+  // Start or reload with no rule enabled (detection off); refused otherwise.
+  bool allow_empty = false;
+};
+
 struct Saker {
   Api api;
   SakerFileOutput file_output;
@@ -210,6 +215,7 @@ struct Saker {
   std::string group;
   Driver driver;
   SakerWebserver webserver;
+  SakerRules rules;
 };
 
 struct Config {

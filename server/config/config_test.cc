@@ -38,6 +38,7 @@ TEST(ConfigDefaults, NoFile) {
   EXPECT_FALSE(c->http_output.enabled);
   EXPECT_EQ(c->saker.http_output.queue_capacity, 10000u);
   EXPECT_EQ(c->saker.webserver.readyz_endpoint, "/readyz");
+  EXPECT_FALSE(c->saker.rules.allow_empty);
   EXPECT_THAT(c->syscall_event_drops.actions, ElementsAre(DropAction::kLog, DropAction::kAlert));
   EXPECT_THAT(c->warnings, IsEmpty());
   EXPECT_EQ(c->Where("priority"), "default");
@@ -124,6 +125,7 @@ saker:
   group: saker
   driver: {ring_bytes: 65536, coalesce_us: 0, snaplen: 80, syscalls: [execve]}
   webserver: {readyz_endpoint: /ready}
+  rules: {allow_empty: true}
 rules:
   - disable: {rule: "Shell*"}
   - enable: {tag: container}
@@ -229,6 +231,7 @@ TEST(ConfigRoundTrip, EverySupportedKey) {
   EXPECT_EQ(c->saker.driver.snaplen, 80u);
   EXPECT_THAT(c->saker.driver.syscalls, ElementsAre("execve"));
   EXPECT_EQ(c->saker.webserver.readyz_endpoint, "/ready");
+  EXPECT_TRUE(c->saker.rules.allow_empty);
   EXPECT_EQ(c->Where("http_output.user_agent"), "all.yaml:17:15");
   EXPECT_EQ(c->Where("saker.api.binds[1]"), "all.yaml:52:35");
   EXPECT_EQ(c->Where("saker.api"), "all.yaml:57:20");  // its first key in key order
@@ -315,6 +318,7 @@ TEST(ConfigFiles, TheExampleSakerYamlLoadsAsTheDefaults) {
   EXPECT_EQ(c->saker.rate_limit.max_burst, d->saker.rate_limit.max_burst);
   EXPECT_EQ(c->http_output.user_agent, d->http_output.user_agent);
   EXPECT_EQ(c->grpc_output.enabled, d->grpc_output.enabled);
+  EXPECT_EQ(c->saker.rules.allow_empty, d->saker.rules.allow_empty);
 }
 
 // Every single-line edit of the operator's file loads or fails with messages; none crashes.

@@ -181,6 +181,11 @@ void AddProcessKeys(Schema* s) {
              [](Config & c) -> auto& { return c.saker.webserver.readyz_endpoint; }, CheckEndpoint));
 }
 
+void AddRulesKeys(Schema* s) {
+  s->Add("saker.rules.allow_empty",
+         Bool([](Config & c) -> auto& { return c.saker.rules.allow_empty; }));
+}
+
 }  // namespace
 
 void AddSakerKeys(Schema* s) {
@@ -188,6 +193,7 @@ void AddSakerKeys(Schema* s) {
   AddOutputKeys(s);
   AddRateKeys(s);
   AddProcessKeys(s);
+  AddRulesKeys(s);
 }
 
 }  // namespace saker::config::internal

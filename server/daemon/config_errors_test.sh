@@ -72,4 +72,14 @@ cfg "rules_files: [$tmp/missing-from-file.yaml]"
 expect 1 'missing-from-o.yaml' -c "$tmp/c.yaml" -o "rules_files=[$tmp/missing-from-o.yaml]"
 expect 1 'missing-from-flag.yaml' -c "$tmp/c.yaml" -o "rules_files=[$tmp/missing-from-o.yaml]" \
   -r "$tmp/missing-from-flag.yaml"
+# Rules that leave no rule enabled are detection silently off: refused at
+# start (exit 2, before the probe loads) unless saker.rules.allow_empty.
+printf -- '- rule: off\n  desc: x\n  condition: evt.type = open\n  output: x\n  priority: WARNING\n  enabled: false\n' \
+  >"$tmp/off_rules.yaml"
+expect 2 "no rule is enabled: 1 rules in $tmp/off_rules.yaml, none left enabled" \
+  -r "$tmp/off_rules.yaml"
+grep -q 'set saker.rules.allow_empty: true if that is intended' "$tmp/err" ||
+  fail "the error does not name saker.rules.allow_empty: $(cat "$tmp/err")"
+expect 2 "no rule is enabled: [0-9]* rules in the built-in rules" -o priority=emergency
+expect 2 "no rule is enabled" -o 'rules=[{disable: {rule: "*"}}]'
 echo PASS

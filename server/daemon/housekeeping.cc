@@ -19,6 +19,9 @@ void Housekeeping::Start() {
   last_dropped_ = c.total_dropped();
   last_round_ns_.store(absl::GetCurrentTimeNanos());
   thread_ = std::thread([this] { Run(); });
+  if (t_.sighup != nullptr) {
+    reload_thread_ = std::thread([this] { RunReloads(); });
+  }
 }
 
 void Housekeeping::Stop() {
@@ -29,6 +32,9 @@ void Housekeeping::Stop() {
     stop_.Notify();
   }
   thread_.join();
+  if (reload_thread_.joinable()) {
+    reload_thread_.join();  // after a reload in progress ends
+  }
 }
 
 bool Housekeeping::Has(config::DropAction a) const {
@@ -39,12 +45,17 @@ void Housekeeping::Run() {
   absl::Time next_check = absl::Now() + absl::Seconds(1);
   while (!stop_.WaitForNotificationWithTimeout(absl::Milliseconds(100))) {
     last_round_ns_.store(absl::GetCurrentTimeNanos(), std::memory_order_relaxed);
-    if (t_.sighup != nullptr && t_.sighup->TakeRequest()) {
-      (void)t_.reloader->Reload();  // logs its own result
-    }
     if (absl::Now() >= next_check) {
       next_check += absl::Seconds(1);
       CheckDrops();
+    }
+  }
+}
+
+void Housekeeping::RunReloads() {
+  while (!stop_.WaitForNotificationWithTimeout(absl::Milliseconds(100))) {
+    if (t_.sighup->TakeRequest()) {
+      (void)t_.reloader->Reload();  // never throws; logs and counts its own result
     }
   }
 }

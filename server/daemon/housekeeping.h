@@ -1,7 +1,10 @@
-// sakerd's housekeeping thread: takes SIGHUP reload requests, and once a
-// second reads the driver's drop counters and applies Falco's
-// syscall_event_drops actions (log, alert, exit) when the share of dropped
-// events passes the threshold, at most as often as its rate allows.
+// sakerd's housekeeping: one thread that once a second reads the driver's
+// drop counters and applies Falco's syscall_event_drops actions (log, alert,
+// exit) when the share of dropped events passes the threshold, at most as
+// often as its rate allows, and beats the heartbeat /healthz reads; another
+// that takes SIGHUP reload requests. A reload may take long (large rule
+// files) while detection goes on with the running rules: it must neither
+// hold up the drop actions nor make the daemon look dead.
 #pragma once
 
 #include <atomic>
@@ -42,6 +45,7 @@ class Housekeeping {
 
  private:
   void Run();
+  void RunReloads();
   void CheckDrops();
   bool Has(config::DropAction a) const;
 
@@ -54,6 +58,7 @@ class Housekeeping {
   std::atomic<int64_t> last_round_ns_{0};
   absl::Notification stop_;
   std::thread thread_;
+  std::thread reload_thread_;
 };
 
 }  // namespace saker::daemon

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/daemon/exception_status.h"
 
 namespace saker::daemon {
 
@@ -41,7 +42,9 @@ std::vector<std::pair<std::string, std::string>> RestartOnlySettings(const confi
 
 absl::StatusOr<api::ReloadResult> Reloader::Reload() {
   absl::MutexLock lock(&mu_);
-  auto r = ReloadLocked();
+  auto r = StatusOfExceptions("reload", [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return ReloadLocked();  // mu_ is held
+  });
   if (t_.counters != nullptr) {
     (r.ok() ? t_.counters->ok : t_.counters->failed).Inc();
   }
@@ -61,9 +64,12 @@ absl::StatusOr<api::ReloadResult> Reloader::ReloadLocked() {
   // Everything is checked (the rules compiled, the certificates validated)
   // before anything changes; the certificates are renewed before the rules
   // are swapped in, so a refused file leaves both as they were.
-  auto compiled = RulesHandle::Compile(EngineOptionsOf(c, t_.hostname), c.rules_files);
+  auto compiled = t_.compile(EngineOptionsOf(c, t_.hostname), c.rules_files);
   if (!compiled.ok()) {
     return compiled.status();
+  }
+  if (auto st = CheckEnabledRules(compiled->engine->summary(), c); !st.ok()) {
+    return st;
   }
   if (t_.api != nullptr) {
     if (auto st = t_.api->ReloadCertificates(); !st.ok()) {

@@ -3,8 +3,14 @@
 // rules, the certificates, the log level and the outputs' files are renewed.
 // Anything invalid is refused with its errors and the running configuration
 // stays; settings that only a restart can change are named in a warning.
+// Any failure, an exception included (std::bad_alloc on rules too large for
+// the process), is an error status: logged, counted in
+// saker_reloads_total{result="failed"} and returned; the daemon goes on with
+// the running rules. Rules that leave no rule enabled are refused unless
+// saker.rules.allow_empty.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +34,11 @@ struct ReloadTargets {
   outputs::Dispatcher* dispatcher = nullptr;  // null: no outputs
   observe::Logger* logger = nullptr;
   ReloadCounters* counters = nullptr;
+  // Compiles the rules: RulesHandle::Compile. A seam for tests that make
+  // compiling fail in ways real files cannot cheaply (an exception).
+  std::function<absl::StatusOr<RulesHandle::Compiled>(rules::EngineOptions,
+                                                      std::vector<std::string>)>
+      compile = RulesHandle::Compile;
 };
 
 class Reloader {

@@ -1,6 +1,9 @@
 #include "server/daemon/rules_handle.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/daemon/detection.h"
+#include "server/daemon/exception_status.h"
 
 namespace saker::daemon {
 
@@ -31,11 +34,16 @@ absl::Status RulesHandle::Load(rules::EngineOptions options, std::vector<std::st
 
 absl::StatusOr<RulesHandle::Compiled> RulesHandle::Compile(rules::EngineOptions options,
                                                            std::vector<std::string> files) {
-  auto fresh = std::make_unique<rules::Engine>(options);
-  if (absl::Status st = LoadRules(fresh.get(), files); !st.ok()) {
-    return st;
-  }
-  return Compiled{std::move(fresh), std::move(options), std::move(files)};
+  const std::string what =
+      files.empty() ? "loading the built-in rules"
+                    : absl::StrCat("loading the rules from ", absl::StrJoin(files, ", "));
+  return StatusOfExceptions(what, [&]() -> absl::StatusOr<Compiled> {
+    auto fresh = std::make_unique<rules::Engine>(options);
+    if (absl::Status st = LoadRules(fresh.get(), files); !st.ok()) {
+      return st;
+    }
+    return Compiled{std::move(fresh), std::move(options), std::move(files)};
+  });
 }
 
 void RulesHandle::Swap(Compiled compiled) {

@@ -32,6 +32,8 @@ class RulesHandle {
 
   // The two halves of Load: compile (detection goes on meanwhile), then swap
   // in what compiled, so that a caller can renew other things in between.
+  // Compile never throws: an exception while reading or compiling (e.g.
+  // std::bad_alloc) is an error status (server/daemon/exception_status.h).
   struct Compiled {
     std::unique_ptr<rules::Engine> engine;
     rules::EngineOptions options;

@@ -196,6 +196,13 @@ int RunDetect(const std::vector<std::string>& args) {
   if (auto st = rules.Load(); !st.ok()) {
     return fail(st);
   }
+  // Detection silently off is an outage: a configuration error unless asked for.
+  const absl::Status enabled =
+      rules.With([&c](rules::Engine& e) { return CheckEnabledRules(e.summary(), c); });
+  if (!enabled.ok()) {
+    log.Error(std::string(enabled.message()));
+    return 2;
+  }
   auto drv = driver::Driver::Open(rc->driver);
   if (!drv.ok()) {
     return fail(drv.status());

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/config/load.h"
 #include "server/daemon/driver_flags.h"
@@ -217,6 +218,18 @@ absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c) {
   o.keepalive.time_ms = static_cast<int>(a.keepalive_time_ms);
   o.keepalive.timeout_ms = static_cast<int>(a.keepalive_timeout_ms);
   return o;
+}
+
+absl::Status CheckEnabledRules(const rules::LoadSummary& summary, const config::Config& c) {
+  if (summary.enabled_rules > 0 || c.saker.rules.allow_empty) {
+    return absl::OkStatus();
+  }
+  const std::string from =
+      c.rules_files.empty() ? "the built-in rules" : absl::StrJoin(c.rules_files, ", ");
+  return absl::FailedPreconditionError(absl::StrCat(
+      "no rule is enabled: ", summary.rules, " rules in ", from,
+      ", none left enabled by `priority`, `rules:` or the files' `enabled:`, so nothing would "
+      "be detected; set saker.rules.allow_empty: true if that is intended"));
 }
 
 }  // namespace saker::daemon

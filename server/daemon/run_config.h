@@ -38,4 +38,10 @@ class RunInvocation {
 rules::EngineOptions EngineOptionsOf(const config::Config& c, const std::string& hostname);
 absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c);
 
+// Rules that leave no rule enabled (all below `priority`, disabled by
+// `rules:` or by the files, or no rule at all) mean detection is off: an
+// error (FAILED_PRECONDITION) at start and on reload unless
+// saker.rules.allow_empty says it is intended.
+absl::Status CheckEnabledRules(const rules::LoadSummary& summary, const config::Config& c);
+
 }  // namespace saker::daemon

@@ -20,7 +20,7 @@ class StopOnSignals {
 
 namespace saker::daemon {
 
-// SIGHUP asks for a reload; sakerd's housekeeping thread takes the request
+// SIGHUP asks for a reload; a thread of sakerd's housekeeping takes the request
 // (server/daemon/housekeeping.h). One at a time.
 class ReloadOnSighup {
  public:

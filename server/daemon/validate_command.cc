@@ -2,8 +2,10 @@
 // prints what was loaded and every warning; exits non-zero on an error.
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "server/daemon/commands.h"
+#include "server/daemon/exception_status.h"
 #include "server/daemon/flags.h"
 #include "server/rules/engine/engine.h"
 
@@ -28,8 +30,11 @@ int RunValidate(const std::vector<std::string>& args) {
   }
   rules::Engine engine;
   rules::Diagnostic error;
-  absl::Status st = engine.LoadFiles(files, &error);
   const std::string names = absl::StrJoin(files, ", ");
+  // An exception (std::bad_alloc on a file too large to expand) is an error
+  // like any other, not an abort.
+  absl::Status st = StatusOfExceptions(absl::StrCat("loading the rules from ", names),
+                                       [&] { return engine.LoadFiles(files, &error); });
   if (!st.ok()) {
     std::fprintf(stderr, "%s\n%s: invalid\n", std::string(st.message()).c_str(), names.c_str());
     return 1;

@@ -6,26 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "server/rules/compiler/evttype.h"
 #include "server/rules/condition/parser.h"
+#include "server/rules/engine/name_pattern.h"
 
 namespace saker::rules {
 
 namespace {
-
-// Falco's rule-name patterns: `*` matches any run of characters.
-bool NameMatches(absl::string_view pattern, absl::string_view name) {
-  if (pattern.empty()) {
-    return name.empty();
-  }
-  if (pattern[0] == '*') {
-    for (size_t i = 0; i <= name.size(); ++i) {
-      if (NameMatches(pattern.substr(1), name.substr(i))) {
-        return true;
-      }
-    }
-    return false;
-  }
-  return !name.empty() && pattern[0] == name[0] && NameMatches(pattern.substr(1), name.substr(1));
-}
 
 // The rule's `enabled:`, then the selection's items in order.
 bool Selected(const RuleInfo& info, const std::vector<RuleSelector>& selection) {
