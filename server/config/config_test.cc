@@ -38,6 +38,9 @@ TEST(ConfigDefaults, NoFile) {
   EXPECT_FALSE(c->http_output.enabled);
   EXPECT_EQ(c->saker.http_output.queue_capacity, 10000u);
   EXPECT_EQ(c->saker.webserver.readyz_endpoint, "/readyz");
+  EXPECT_EQ(c->saker.webserver.header_timeout_ms, 5000u);
+  EXPECT_EQ(c->saker.webserver.idle_timeout_ms, 2000u);
+  EXPECT_EQ(c->saker.webserver.max_connections, 256u);
   EXPECT_THAT(c->syscall_event_drops.actions, ElementsAre(DropAction::kLog, DropAction::kAlert));
   EXPECT_THAT(c->warnings, IsEmpty());
   EXPECT_EQ(c->Where("priority"), "default");
@@ -123,7 +126,8 @@ saker:
   user: saker
   group: saker
   driver: {ring_bytes: 65536, coalesce_us: 0, snaplen: 80, syscalls: [execve]}
-  webserver: {readyz_endpoint: /ready}
+  webserver: {readyz_endpoint: /ready, header_timeout_ms: 700, idle_timeout_ms: 300,
+              max_connections: 9}
 rules:
   - disable: {rule: "Shell*"}
   - enable: {tag: container}
@@ -229,6 +233,9 @@ TEST(ConfigRoundTrip, EverySupportedKey) {
   EXPECT_EQ(c->saker.driver.snaplen, 80u);
   EXPECT_THAT(c->saker.driver.syscalls, ElementsAre("execve"));
   EXPECT_EQ(c->saker.webserver.readyz_endpoint, "/ready");
+  EXPECT_EQ(c->saker.webserver.header_timeout_ms, 700u);
+  EXPECT_EQ(c->saker.webserver.idle_timeout_ms, 300u);
+  EXPECT_EQ(c->saker.webserver.max_connections, 9u);
   EXPECT_EQ(c->Where("http_output.user_agent"), "all.yaml:17:15");
   EXPECT_EQ(c->Where("saker.api.binds[1]"), "all.yaml:52:35");
   EXPECT_EQ(c->Where("saker.api"), "all.yaml:57:20");  // its first key in key order

@@ -147,6 +147,10 @@ observe::WebServerOptions WebOptionsOf(const config::Config& c) {
   o.k8s_healthz_endpoint = w.k8s_healthz_endpoint;
   o.readiness_endpoint = c.saker.webserver.readyz_endpoint;
   o.prometheus_metrics_enabled = w.prometheus_metrics_enabled;
+  const config::SakerWebserver& sw = c.saker.webserver;
+  o.header_timeout = absl::Milliseconds(sw.header_timeout_ms);
+  o.idle_timeout = absl::Milliseconds(sw.idle_timeout_ms);
+  o.max_connections = sw.max_connections;
   return o;
 }
 
