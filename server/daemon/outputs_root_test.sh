@@ -157,6 +157,7 @@ finally:
 print(f"slowest of 15 probes, 105 idle and slow clients open: {worst * 1000:.1f} ms",
       file=sys.stderr)
 PY
+at_least saker_webserver_connections_total 120 || fail "web server connections not counted"
 
 # 1. The receiver is down: the alert waits, retried.
 trigger marker-1

@@ -331,6 +331,8 @@ int RunDetect(const std::vector<std::string>& args) {
   hooks.versions = {{"saker_version", SakerVersion().version},
                     {"engine_version", SakerVersion().engine_version}};
   observe::WebServer web(WebOptionsOf(c), hooks);
+  // Only the web server scrapes the registry, and it stops before `web` goes.
+  registry.Add([&web](observe::metrics::Writer& w) { web.stats().Write(w); });
   if (c.webserver.enabled) {
     if (auto st = web.Start(); !st.ok()) {
       housekeeping.Stop();

@@ -46,6 +46,8 @@ class Conn {
   bool Expire(absl::Time now);
   absl::Time deadline() const;
   int fd() const { return fd_; }
+  // The response is sent; waiting for the client to close.
+  bool finishing() const { return state_ == State::kFinish; }
 
  private:
   enum class State { kHandshake, kHead, kWrite, kFinish };

@@ -21,10 +21,20 @@ constexpr int kAcceptBurst = 64;  // accepts per wake-up, so connections already
 
 }  // namespace
 
+void ConnectionStats::Write(metrics::Writer& w) const {
+  accepted.Write(w, "saker_webserver_connections_total", "Connections the web server accepted.");
+  shed.Write(w, "saker_webserver_connections_shed_total",
+             "Connections closed to make room for a newer one (at max_connections).");
+  timed_out.Write(w, "saker_webserver_timeouts_total",
+                  "Connections closed past header_timeout or idle_timeout.");
+  open.Write(w, "saker_webserver_connections", "Connections open now.");
+}
+
 EventLoop::EventLoop(Params params, Conn::Handler handler)
     : params_(std::move(params)), handler_(std::move(handler)), next_id_(kStopId + 1) {}
 
 EventLoop::~EventLoop() {
+  params_.stats->open.Add(-static_cast<int64_t>(conns_.size()));
   conns_.clear();
   if (epoll_fd_ >= 0) {
     ::close(epoll_fd_);
@@ -76,7 +86,7 @@ void EventLoop::Accept(absl::Time now) {
         continue;
       }
       if ((errno == EMFILE || errno == ENFILE) && !conns_.empty()) {
-        conns_.erase(conns_.begin());  // out of descriptors: shed the oldest
+        ShedOldest();  // out of descriptors
         continue;
       }
       if (errno == EMFILE || errno == ENFILE) {
@@ -85,8 +95,10 @@ void EventLoop::Accept(absl::Time now) {
       return;  // EAGAIN: another loop took it, or none left
     }
     while (conns_.size() >= params_.max_connections) {
-      conns_.erase(conns_.begin());  // at the bound: shed the oldest
+      ShedOldest();
     }
+    params_.stats->accepted.Inc();
+    params_.stats->open.Add(1);
     uint64_t id = next_id_++;
     conns_[id].conn = std::make_unique<Conn>(fd, params_.tls, params_.limits, now);
     Drive(id, now, false);
@@ -104,7 +116,7 @@ void EventLoop::Drive(uint64_t id, absl::Time now, bool expire) {
     want = e.conn->Advance(handler_, now);
   }
   if (want == 0) {
-    conns_.erase(it);  // closing the socket takes it out of the epoll set
+    Close(it);  // closing the socket takes it out of the epoll set
     return;
   }
   if (want == e.events) {
@@ -112,10 +124,20 @@ void EventLoop::Drive(uint64_t id, absl::Time now, bool expire) {
   }
   epoll_event ev{want, {.u64 = id}};
   if (epoll_ctl(epoll_fd_, e.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, e.conn->fd(), &ev) != 0) {
-    conns_.erase(it);
+    Close(it);
     return;
   }
   e.events = want;
+}
+
+void EventLoop::ShedOldest() {
+  params_.stats->shed.Inc();
+  Close(conns_.begin());
+}
+
+void EventLoop::Close(std::map<uint64_t, Entry>::iterator it) {
+  params_.stats->open.Add(-1);
+  conns_.erase(it);
 }
 
 void EventLoop::ExpireDue(absl::Time now) {
@@ -126,6 +148,9 @@ void EventLoop::ExpireDue(absl::Time now) {
     }
   }
   for (uint64_t id : due) {
+    if (!conns_.at(id).conn->finishing()) {
+      params_.stats->timed_out.Inc();  // not a client slow to close after its answer
+    }
     Drive(id, now, true);
   }
 }

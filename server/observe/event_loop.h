@@ -15,8 +15,19 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/observe/conn.h"
+#include "server/observe/instruments.h"
 
 namespace saker::observe {
+
+// Connection counts, shared by the loops of one server.
+struct ConnectionStats {
+  metrics::Counter accepted;
+  metrics::Counter shed;       // closed at the bound (or out of descriptors) for a newer one
+  metrics::Counter timed_out;  // past header_timeout or idle_timeout (408) or a stalled send
+  metrics::Gauge open;
+  // saker_webserver_connections_total, _shed_total, _timeouts_total, saker_webserver_connections.
+  void Write(metrics::Writer& w) const;
+};
 
 class EventLoop {
  public:
@@ -26,6 +37,7 @@ class EventLoop {
     SSL_CTX* tls = nullptr;
     Conn::Limits limits;
     size_t max_connections = 1;
+    ConnectionStats* stats = nullptr;  // not owned; required
   };
 
   EventLoop(Params params, Conn::Handler handler);
@@ -48,6 +60,8 @@ class EventLoop {
   // registration, and drops it when finished.
   void Drive(uint64_t id, absl::Time now, bool expire);
   void ExpireDue(absl::Time now);
+  void ShedOldest();
+  void Close(std::map<uint64_t, Entry>::iterator it);
   // Milliseconds until the nearest deadline; -1 without connections.
   int Timeout(absl::Time now) const;
 

@@ -165,6 +165,7 @@ absl::Status WebServer::StartLoops() {
                 .idle_timeout = options_.idle_timeout,
                 .max_request_bytes = options_.max_request_bytes};
     p.max_connections = max / loops + (i < max % loops ? 1 : 0);  // they sum to max
+    p.stats = &stats_;
     loops_.push_back(std::make_unique<EventLoop>(p, handler));
     if (auto st = loops_.back()->Init(); !st.ok()) {
       loops_.clear();

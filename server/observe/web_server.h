@@ -94,6 +94,8 @@ class WebServer {
   void Stop();
   // The bound port (after Start).
   int port() const { return port_; }
+  // Connection counts; Write() them from a metrics collector.
+  const ConnectionStats& stats() const { return stats_; }
 
  private:
   absl::Status Listen();
@@ -109,6 +111,7 @@ class WebServer {
   std::mutex mu_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  ConnectionStats stats_;
   std::vector<std::unique_ptr<EventLoop>> loops_;
   std::vector<std::thread> threads_;
 };
