@@ -24,7 +24,8 @@ class Conn {
     // From accept to the end of the request head (TLS handshake included);
     // the response then gets as long again.
     absl::Duration header_timeout = absl::Seconds(5);
-    // The longest silence (no byte in or out) before the response is sent.
+    // The longest silence (no byte in or out) before the response is sent;
+    // the TLS handshake, counted from accept, must finish within it too.
     absl::Duration idle_timeout = absl::Seconds(2);
     size_t max_request_bytes = 8192;  // the request head
   };

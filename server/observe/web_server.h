@@ -61,7 +61,8 @@ struct WebServerOptions {
   // From accept to the end of the request head, TLS handshake included; the
   // response then gets as long again.
   absl::Duration header_timeout = absl::Seconds(5);
-  // The longest silence (no byte either way) before the response is sent.
+  // The longest silence (no byte either way) before the response is sent;
+  // over TLS the handshake, counted from accept, must finish within it too.
   absl::Duration idle_timeout = absl::Seconds(2);
   // Open connections, all loops together; at the bound a new connection
   // closes the oldest one.

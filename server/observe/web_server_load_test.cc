@@ -221,10 +221,28 @@ TEST(WebServerLoadTest, PastMaxConnectionsTheOldestAreShed) {
   WebServer web(o, {.metrics = TestRegistry()});
   ASSERT_TRUE(web.Start().ok());
   std::vector<int> fds;
-  for (int i = 0; i < 20; ++i) {
-    fds.push_back(Connect(web.port()));
-    ASSERT_GE(fds.back(), 0);
+  auto open_more = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      fds.push_back(Connect(web.port()));
+      ASSERT_GE(fds.back(), 0);
+    }
+    absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (web.stats().accepted.value() < fds.size() && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    ASSERT_EQ(web.stats().accepted.value(), fds.size());
+  };
+  // At the bound: all 8 are held.
+  open_more(8);
+  EXPECT_EQ(web.stats().shed.value(), 0u);
+  EXPECT_EQ(web.stats().open.value(), 8);
+  for (int fd : fds) {
+    EXPECT_FALSE(ClosedByServer(fd, absl::ZeroDuration()));
   }
+  // Past it: each new one sheds the oldest.
+  open_more(12);
+  EXPECT_EQ(web.stats().shed.value(), 12u);
+  EXPECT_EQ(web.stats().open.value(), 8);
   // The probe is the 21st connection: it sheds one more and is answered.
   HttpResult r = Get(Url(web.port(), "/healthz"), "", "", absl::Seconds(5));
   EXPECT_EQ(r.status, 200);
@@ -241,7 +259,9 @@ TEST(WebServerLoadTest, PastMaxConnectionsTheOldestAreShed) {
   EXPECT_EQ(web.stats().shed.value(), 13u);
   EXPECT_EQ(web.stats().timed_out.value(), 0u);
   // The survivors still get their answer; the server serves on.
-  ASSERT_EQ(send(fds[19], "GET /readyz HTTP/1.1\r\n\r\n", 25, MSG_NOSIGNAL), 25);
+  const std::string readyz = "GET /readyz HTTP/1.1\r\n\r\n";
+  ASSERT_EQ(send(fds[19], readyz.data(), readyz.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(readyz.size()));
   EXPECT_TRUE(absl::StartsWith(testing::ReadAll(fds[19]), "HTTP/1.1 200 OK\r\n"));
   for (int fd : fds) {
     close(fd);
