@@ -25,23 +25,24 @@ size_t Append(char* p, size_t size, size_t n, void* out) {
 
 }  // namespace
 
-HttpResult Get(const std::string& url, const std::string& ca, const std::string& method,
-               absl::Duration timeout) {
+Prober::Prober() : curl_(curl_easy_init()) {}
+
+Prober::~Prober() { curl_easy_cleanup(curl_); }
+
+HttpResult Prober::Get(const std::string& url, const std::string& ca, const std::string& method,
+                       absl::Duration timeout) {
   HttpResult r;
-  CURL* c = curl_easy_init();
+  CURL* c = curl_;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(timeout)));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  if (!ca.empty()) {
-    curl_easy_setopt(c, CURLOPT_CAINFO, ca.c_str());
-  }
-  if (method == "HEAD") {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  } else if (!method.empty()) {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  }
+  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);  // a new connection every time
+  curl_easy_setopt(c, CURLOPT_CAINFO, ca.empty() ? nullptr : ca.c_str());
+  curl_easy_setopt(c, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
+                   method.empty() || method == "HEAD" ? nullptr : method.c_str());
   absl::Time start = absl::Now();
   r.code = curl_easy_perform(c);
   r.elapsed = absl::Now() - start;
@@ -51,8 +52,12 @@ HttpResult Get(const std::string& url, const std::string& ca, const std::string&
   if (ct != nullptr) {
     r.content_type = ct;
   }
-  curl_easy_cleanup(c);
   return r;
+}
+
+HttpResult Get(const std::string& url, const std::string& ca, const std::string& method,
+               absl::Duration timeout) {
+  return Prober().Get(url, ca, method, timeout);
 }
 
 std::string Url(int port, const std::string& path, const std::string& scheme,

@@ -19,6 +19,22 @@ struct HttpResult {
   absl::Duration elapsed;  // connect to the last byte
 };
 
+// Requests through one libcurl handle, each on a new connection (as a
+// kubelet probes); the handle keeps what a client loads once (the CA file).
+class Prober {
+ public:
+  Prober();
+  ~Prober();
+  Prober(const Prober&) = delete;
+  Prober& operator=(const Prober&) = delete;
+  // `ca` for https; `method` "" is GET.
+  HttpResult Get(const std::string& url, const std::string& ca = "", const std::string& method = "",
+                 absl::Duration timeout = absl::Seconds(60));
+
+ private:
+  CURL* curl_;
+};
+
 // One request through libcurl; `ca` for https; `method` "" is GET.
 HttpResult Get(const std::string& url, const std::string& ca = "", const std::string& method = "",
                absl::Duration timeout = absl::Seconds(60));
