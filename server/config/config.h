@@ -197,6 +197,9 @@ struct Driver {
 
 struct SakerWebserver {
   std::string readyz_endpoint = "/readyz";
+  uint64_t header_timeout_ms = 5000;  // accept to the end of the request head (TLS included)
+  uint64_t idle_timeout_ms = 2000;    // longest silence before the response
+  uint32_t max_connections = 256;     // open at once; a new one past it sheds the oldest
 };
 
 struct SakerRules {

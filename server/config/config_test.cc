@@ -39,6 +39,9 @@ TEST(ConfigDefaults, NoFile) {
   EXPECT_EQ(c->saker.http_output.queue_capacity, 10000u);
   EXPECT_EQ(c->saker.webserver.readyz_endpoint, "/readyz");
   EXPECT_FALSE(c->saker.rules.allow_empty);
+  EXPECT_EQ(c->saker.webserver.header_timeout_ms, 5000u);
+  EXPECT_EQ(c->saker.webserver.idle_timeout_ms, 2000u);
+  EXPECT_EQ(c->saker.webserver.max_connections, 256u);
   EXPECT_THAT(c->syscall_event_drops.actions, ElementsAre(DropAction::kLog, DropAction::kAlert));
   EXPECT_THAT(c->warnings, IsEmpty());
   EXPECT_EQ(c->Where("priority"), "default");
@@ -124,7 +127,8 @@ saker:
   user: saker
   group: saker
   driver: {ring_bytes: 65536, coalesce_us: 0, snaplen: 80, syscalls: [execve]}
-  webserver: {readyz_endpoint: /ready}
+  webserver: {readyz_endpoint: /ready, header_timeout_ms: 700, idle_timeout_ms: 300,
+              max_connections: 9}
   rules: {allow_empty: true}
 rules:
   - disable: {rule: "Shell*"}
@@ -232,6 +236,9 @@ TEST(ConfigRoundTrip, EverySupportedKey) {
   EXPECT_THAT(c->saker.driver.syscalls, ElementsAre("execve"));
   EXPECT_EQ(c->saker.webserver.readyz_endpoint, "/ready");
   EXPECT_TRUE(c->saker.rules.allow_empty);
+  EXPECT_EQ(c->saker.webserver.header_timeout_ms, 700u);
+  EXPECT_EQ(c->saker.webserver.idle_timeout_ms, 300u);
+  EXPECT_EQ(c->saker.webserver.max_connections, 9u);
   EXPECT_EQ(c->Where("http_output.user_agent"), "all.yaml:17:15");
   EXPECT_EQ(c->Where("saker.api.binds[1]"), "all.yaml:52:35");
   EXPECT_EQ(c->Where("saker.api"), "all.yaml:57:20");  // its first key in key order

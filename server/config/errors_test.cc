@@ -62,6 +62,14 @@ TEST(ConfigErrors, RuleSelection) {
 }
 
 TEST(ConfigErrors, OutOfRange) {
+  EXPECT_THAT(Errors("saker:\n  webserver: {max_connections: 0}\n"),
+              ElementsAre("saker.yaml:2:32: saker.webserver.max_connections: expected an integer "
+                          "from 1 to 65536, got \"0\""));
+  EXPECT_THAT(Errors("saker:\n  webserver: {header_timeout_ms: 99, idle_timeout_ms: 600001}\n"),
+              ElementsAre("saker.yaml:2:34: saker.webserver.header_timeout_ms: expected an "
+                          "integer from 100 to 600000, got \"99\"",
+                          "saker.yaml:2:55: saker.webserver.idle_timeout_ms: expected an integer "
+                          "from 100 to 600000, got \"600001\""));
   EXPECT_THAT(Errors("webserver:\n  listen_port: 70000\n"),
               ElementsAre("saker.yaml:2:16: webserver.listen_port: expected an integer from 0 to "
                           "65535, got \"70000\""));

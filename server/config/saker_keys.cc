@@ -179,6 +179,16 @@ void AddProcessKeys(Schema* s) {
   s->Add("saker.webserver.readyz_endpoint",
          String(
              [](Config & c) -> auto& { return c.saker.webserver.readyz_endpoint; }, CheckEndpoint));
+  auto w = [](Config& c) -> SakerWebserver& { return c.saker.webserver; };
+  s->Add("saker.webserver.header_timeout_ms",
+         Int<uint64_t>(
+             [w](Config & c) -> auto& { return w(c).header_timeout_ms; }, 100, 600000));
+  s->Add("saker.webserver.idle_timeout_ms",
+         Int<uint64_t>(
+             [w](Config & c) -> auto& { return w(c).idle_timeout_ms; }, 100, 600000));
+  s->Add("saker.webserver.max_connections",
+         Int<uint32_t>(
+             [w](Config & c) -> auto& { return w(c).max_connections; }, 1, 65536));
 }
 
 void AddRulesKeys(Schema* s) {

@@ -147,6 +147,10 @@ observe::WebServerOptions WebOptionsOf(const config::Config& c) {
   o.k8s_healthz_endpoint = w.k8s_healthz_endpoint;
   o.readiness_endpoint = c.saker.webserver.readyz_endpoint;
   o.prometheus_metrics_enabled = w.prometheus_metrics_enabled;
+  const config::SakerWebserver& sw = c.saker.webserver;
+  o.header_timeout = absl::Milliseconds(sw.header_timeout_ms);
+  o.idle_timeout = absl::Milliseconds(sw.idle_timeout_ms);
+  o.max_connections = sw.max_connections;
   return o;
 }
 
@@ -334,6 +338,8 @@ int RunDetect(const std::vector<std::string>& args) {
   hooks.versions = {{"saker_version", SakerVersion().version},
                     {"engine_version", SakerVersion().engine_version}};
   observe::WebServer web(WebOptionsOf(c), hooks);
+  // Only the web server scrapes the registry, and it stops before `web` goes.
+  registry.Add([&web](observe::metrics::Writer& w) { web.stats().Write(w); });
   if (c.webserver.enabled) {
     if (auto st = web.Start(); !st.ok()) {
       housekeeping.Stop();

@@ -3,21 +3,32 @@
 #include <errno.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 
-#include "absl/time/clock.h"
-
 namespace saker::observe {
 
-Conn::Conn(int fd, SSL_CTX* tls, int stop_fd) : fd_(fd), stop_fd_(stop_fd) {
+namespace {
+
+constexpr size_t kMaxDrain = 1 << 20;                // read after the response, at most
+constexpr absl::Duration kGrace = absl::Seconds(1);  // to send a 408, to close
+
+}  // namespace
+
+Conn::Conn(int fd, SSL_CTX* tls, const Limits& limits, absl::Time now)
+    : fd_(fd),
+      limits_(limits),
+      state_(tls != nullptr ? State::kHandshake : State::kHead),
+      phase_deadline_(now + limits.header_timeout),
+      last_progress_(now) {
   if (tls != nullptr) {
     ssl_ = SSL_new(tls);
     if (ssl_ != nullptr) {
       SSL_set_fd(ssl_, fd_);
+      SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     }
   }
 }
@@ -29,150 +40,171 @@ Conn::~Conn() {
   ::close(fd_);
 }
 
-Conn::Io Conn::Wait(short events, absl::Time deadline) {
-  for (;;) {
-    absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      return Io::kTimeout;
-    }
-    pollfd fds[2] = {{fd_, events, 0}, {stop_fd_, POLLIN, 0}};
-    int ms = static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 60000));
-    int r = ::poll(fds, 2, ms);
-    if (r < 0 && errno == EINTR) {
-      continue;
-    }
-    if (r < 0) {
-      return Io::kError;
-    }
-    if (fds[1].revents != 0) {
-      return Io::kStopped;
-    }
-    if (fds[0].revents != 0) {
-      return Io::kOk;  // readable, writable, or an error the next call reports
-    }
+absl::Time Conn::deadline() const {
+  if (state_ == State::kFinish) {
+    return phase_deadline_;
+  }
+  return std::min(phase_deadline_, last_progress_ + limits_.idle_timeout);
+}
+
+bool Conn::Expire(absl::Time now) {
+  if (state_ != State::kHead) {
+    return false;
+  }
+  Respond(http::Response(408, "text/plain; charset=utf-8", "request timeout\n"), now + kGrace, now);
+  return true;
+}
+
+uint32_t Conn::Events(Io io) {
+  switch (io) {
+    case Io::kWantRead:
+      return EPOLLIN;
+    case Io::kWantWrite:
+      return EPOLLOUT;
+    default:
+      return 0;
   }
 }
 
-// After an SSL call returned `ret` <= 0: waits as OpenSSL asks, or says why
-// not to retry.
-Conn::Io Conn::TlsRetry(int ret, absl::Time deadline) {
+Conn::Io Conn::TlsWant(int ret) {
   switch (SSL_get_error(ssl_, ret)) {
     case SSL_ERROR_WANT_READ:
-      return Wait(POLLIN, deadline);
+      return Io::kWantRead;
     case SSL_ERROR_WANT_WRITE:
-      return Wait(POLLOUT, deadline);
-    case SSL_ERROR_ZERO_RETURN:
-      return Io::kEof;
+      return Io::kWantWrite;
     default:
       ERR_clear_error();
-      return Io::kError;
+      return Io::kEnd;
   }
 }
 
-Conn::Io Conn::Handshake(absl::Time deadline) {
-  if (ssl_ == nullptr) {
-    return Io::kOk;
-  }
-  for (;;) {
-    int r = SSL_accept(ssl_);
-    if (r == 1) {
+Conn::Io Conn::Recv(char* buf, size_t cap, size_t* n) {
+  if (ssl_ != nullptr) {
+    int r = SSL_read(ssl_, buf, static_cast<int>(cap));
+    if (r > 0) {
+      *n = static_cast<size_t>(r);
       return Io::kOk;
     }
-    Io io = TlsRetry(r, deadline);
-    if (io != Io::kOk) {
-      return io == Io::kEof ? Io::kError : io;
-    }
+    return TlsWant(r);
   }
-}
-
-Conn::Io Conn::Read(char* buf, size_t cap, size_t* n, absl::Time deadline) {
   for (;;) {
-    if (ssl_ != nullptr) {
-      int r = SSL_read(ssl_, buf, static_cast<int>(std::min<size_t>(cap, 1 << 30)));
-      if (r > 0) {
-        *n = static_cast<size_t>(r);
-        return Io::kOk;
-      }
-      Io io = TlsRetry(r, deadline);
-      if (io != Io::kOk) {
-        return io;
-      }
-      continue;
-    }
     ssize_t r = ::recv(fd_, buf, cap, 0);
     if (r > 0) {
       *n = static_cast<size_t>(r);
       return Io::kOk;
     }
-    if (r == 0) {
-      return Io::kEof;
-    }
-    if (errno == EINTR) {
+    if (r < 0 && errno == EINTR) {
       continue;
     }
-    if (errno != EAGAIN && errno != EWOULDBLOCK) {
-      return Io::kError;
-    }
-    Io io = Wait(POLLIN, deadline);
-    if (io != Io::kOk) {
-      return io;
-    }
+    return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? Io::kWantRead : Io::kEnd;
   }
 }
 
-Conn::Io Conn::WriteAll(std::string_view data, absl::Time deadline) {
-  while (!data.empty()) {
-    if (ssl_ != nullptr) {
-      int len = static_cast<int>(std::min<size_t>(data.size(), 1 << 30));
-      int r = SSL_write(ssl_, data.data(), len);
-      if (r > 0) {
-        data.remove_prefix(static_cast<size_t>(r));
-        continue;
-      }
-      Io io = TlsRetry(r, deadline);
-      if (io != Io::kOk) {
-        return io;
-      }
-      continue;
-    }
-    ssize_t r = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+Conn::Io Conn::Send(size_t* n) {
+  const char* p = out_.data() + out_off_;
+  size_t len = std::min<size_t>(out_.size() - out_off_, 1 << 30);
+  if (ssl_ != nullptr) {
+    int r = SSL_write(ssl_, p, static_cast<int>(len));
     if (r > 0) {
-      data.remove_prefix(static_cast<size_t>(r));
-      continue;
+      *n = static_cast<size_t>(r);
+      return Io::kOk;
+    }
+    return TlsWant(r);
+  }
+  for (;;) {
+    ssize_t r = ::send(fd_, p, len, MSG_NOSIGNAL);
+    if (r > 0) {
+      *n = static_cast<size_t>(r);
+      return Io::kOk;
     }
     if (r < 0 && errno == EINTR) {
       continue;
     }
-    if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-      return Io::kError;
-    }
-    Io io = Wait(POLLOUT, deadline);
-    if (io != Io::kOk) {
-      return io;
-    }
+    return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? Io::kWantWrite : Io::kEnd;
   }
-  return Io::kOk;
 }
 
-void Conn::Finish(absl::Time deadline) {
+void Conn::Respond(std::string response, absl::Time deadline, absl::Time now) {
+  out_ = std::move(response);
+  out_off_ = 0;
+  state_ = State::kWrite;
+  phase_deadline_ = deadline;
+  last_progress_ = now;
+}
+
+void Conn::StartFinish(absl::Time now) {
   if (ssl_ != nullptr) {
     SSL_shutdown(ssl_);  // sends close_notify; not waiting for the peer's
     ERR_clear_error();
   }
   ::shutdown(fd_, SHUT_WR);
+  state_ = State::kFinish;
+  phase_deadline_ = now + kGrace;
+}
+
+uint32_t Conn::Advance(const Handler& handler, absl::Time now) {
+  if (ssl_ == nullptr && state_ == State::kHandshake) {
+    return 0;  // SSL_new failed
+  }
   char buf[4096];
-  size_t total = 0;
-  while (total < (1 << 20)) {
-    ssize_t r = ::recv(fd_, buf, sizeof(buf), 0);
-    if (r > 0) {
-      total += static_cast<size_t>(r);
-      continue;
-    }
-    if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-      return;
-    }
-    if (Wait(POLLIN, deadline) != Io::kOk) {
-      return;
+  for (;;) {
+    switch (state_) {
+      case State::kHandshake: {
+        int r = SSL_accept(ssl_);
+        if (r != 1) {
+          return Events(TlsWant(r));
+        }
+        state_ = State::kHead;
+        last_progress_ = now;
+        break;
+      }
+      case State::kHead: {
+        size_t n = 0;
+        Io io = Recv(buf, std::min(sizeof(buf), limits_.max_request_bytes + 1 - in_.size()), &n);
+        if (io != Io::kOk) {
+          return Events(io);
+        }
+        last_progress_ = now;
+        in_.append(buf, n);
+        http::Request req;
+        http::Parse p = http::ParseHead(in_, &req);
+        absl::Time respond_by = now + limits_.header_timeout;
+        if (p == http::Parse::kOk) {
+          Respond(handler(req), respond_by, now);
+        } else if (p == http::Parse::kBad) {
+          Respond(http::Response(400, "text/plain; charset=utf-8", "bad request\n"), respond_by,
+                  now);
+        } else if (in_.size() > limits_.max_request_bytes) {
+          Respond(http::Response(431, "text/plain; charset=utf-8", "request too large\n"),
+                  respond_by, now);
+        }
+        break;
+      }
+      case State::kWrite: {
+        if (out_off_ == out_.size()) {
+          StartFinish(now);
+          break;
+        }
+        size_t n = 0;
+        Io io = Send(&n);
+        if (io != Io::kOk) {
+          return Events(io);
+        }
+        out_off_ += n;
+        last_progress_ = now;
+        break;
+      }
+      case State::kFinish: {
+        ssize_t r = ::recv(fd_, buf, sizeof(buf), 0);
+        if (r > 0 && drained_ + static_cast<size_t>(r) < kMaxDrain) {
+          drained_ += static_cast<size_t>(r);
+          break;
+        }
+        if (r < 0 && errno == EINTR) {
+          break;
+        }
+        return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? EPOLLIN : 0;
+      }
     }
   }
 }

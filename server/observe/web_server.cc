@@ -5,7 +5,6 @@
 #include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,15 +13,12 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "server/observe/conn.h"
-#include "server/observe/http.h"
 
 namespace saker::observe {
 
 namespace {
 
-constexpr size_t kMaxPending = 256;  // accepted connections waiting for a worker
+constexpr int kBacklog = 512;  // connections the kernel holds until a loop accepts them
 
 std::string OpenSslError() {
   unsigned long e = ERR_get_error();
@@ -48,8 +44,8 @@ std::string StatusJson(std::string_view status, const absl::Status& st) {
 
 absl::Status LoadServerPem(SSL_CTX* ctx, const std::string& path) {
   if (::access(path.c_str(), R_OK) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("webserver ssl_certificate ", path, ": ",
-                                                   strerror(errno)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("webserver ssl_certificate ", path, ": ", strerror(errno)));
   }
   ERR_clear_error();
   if (SSL_CTX_use_certificate_chain_file(ctx, path.c_str()) != 1) {
@@ -67,9 +63,9 @@ absl::Status LoadServerPem(SSL_CTX* ctx, const std::string& path) {
                      OpenSslError()));
   }
   if (SSL_CTX_check_private_key(ctx) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "webserver ssl_certificate ", path,
-        ": the private key does not match the certificate: ", OpenSslError()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("webserver ssl_certificate ", path,
+                     ": the private key does not match the certificate: ", OpenSslError()));
   }
   return absl::OkStatus();
 }
@@ -105,6 +101,13 @@ absl::Status WebServer::Start() {
       return st;
     }
   }
+  if (auto st = Listen(); !st.ok()) {
+    return st;
+  }
+  return StartLoops();
+}
+
+absl::Status WebServer::Listen() {
   std::string where = absl::StrCat(options_.listen_address, ":", options_.listen_port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -125,7 +128,7 @@ absl::Status WebServer::Start() {
     return absl::InternalError(absl::StrCat("webserver: socket: ", strerror(errno)));
   }
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (::bind(fd, res->ai_addr, res->ai_addrlen) != 0 || ::listen(fd, 128) != 0) {
+  if (::bind(fd, res->ai_addr, res->ai_addrlen) != 0 || ::listen(fd, kBacklog) != 0) {
     int err = errno;
     freeaddrinfo(res);
     ::close(fd);
@@ -141,19 +144,37 @@ absl::Status WebServer::Start() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
   port_ = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
                                       : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  listen_fd_ = fd;
+  return absl::OkStatus();
+}
+
+absl::Status WebServer::StartLoops() {
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd_ < 0) {
-    ::close(fd);
     return absl::InternalError(absl::StrCat("webserver: eventfd: ", strerror(errno)));
   }
-  listen_fd_ = fd;
-  int workers = options_.threadiness > 0
-                    ? options_.threadiness
-                    : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
-  for (int i = 0; i < workers; ++i) {
-    workers_.emplace_back([this] { WorkerLoop(); });
+  size_t max = std::max<size_t>(1, options_.max_connections);
+  size_t loops = std::min<size_t>(options_.threadiness > 0 ? options_.threadiness : 2, max);
+  Conn::Handler handler = [this](const http::Request& req) { return Handle(req); };
+  for (size_t i = 0; i < loops; ++i) {
+    EventLoop::Params p;
+    p.listen_fd = listen_fd_;
+    p.stop_fd = stop_fd_;
+    p.tls = tls_;
+    p.limits = {.header_timeout = options_.header_timeout,
+                .idle_timeout = options_.idle_timeout,
+                .max_request_bytes = options_.max_request_bytes};
+    p.max_connections = max / loops + (i < max % loops ? 1 : 0);  // they sum to max
+    p.stats = &stats_;
+    loops_.push_back(std::make_unique<EventLoop>(p, handler));
+    if (auto st = loops_.back()->Init(); !st.ok()) {
+      loops_.clear();
+      return st;
+    }
   }
-  acceptor_ = std::thread([this] { AcceptLoop(); });
+  for (auto& loop : loops_) {
+    threads_.emplace_back([l = loop.get()] { l->Run(); });
+  }
   return absl::OkStatus();
 }
 
@@ -164,25 +185,16 @@ void WebServer::Stop() {
       return;
     }
     stopped_ = true;
-    stopping_.store(true);
   }
   if (stop_fd_ >= 0) {
     uint64_t one = 1;
-    (void)!::write(stop_fd_, &one, sizeof(one));  // wakes every poll at once
+    (void)!::write(stop_fd_, &one, sizeof(one));  // stays readable: every loop returns
   }
-  cv_.notify_all();
-  if (acceptor_.joinable()) {
-    acceptor_.join();
+  for (auto& t : threads_) {
+    t.join();
   }
-  for (auto& w : workers_) {
-    w.join();
-  }
-  workers_.clear();
-  std::lock_guard<std::mutex> l(mu_);
-  for (int fd : pending_) {
-    ::close(fd);
-  }
-  pending_.clear();
+  threads_.clear();
+  loops_.clear();  // closes their connections
   if (listen_fd_ >= 0) {
     ::close(listen_fd_);
     listen_fd_ = -1;
@@ -193,95 +205,10 @@ void WebServer::Stop() {
   }
 }
 
-void WebServer::AcceptLoop() {
-  while (!stopping_.load()) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0 && errno != EINTR) {
-      return;
-    }
-    if (fds[1].revents != 0) {
-      return;
-    }
-    if ((fds[0].revents & POLLIN) == 0) {
-      continue;
-    }
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd < 0) {
-      if (errno == EMFILE || errno == ENFILE) {
-        ::poll(nullptr, 0, 50);  // out of descriptors: let workers close some
-      }
-      continue;
-    }
-    std::lock_guard<std::mutex> l(mu_);
-    if (pending_.size() >= kMaxPending) {
-      ::close(fd);  // overloaded: refuse rather than queue without bound
-      continue;
-    }
-    pending_.push_back(fd);
-    cv_.notify_one();
-  }
-}
-
-void WebServer::WorkerLoop() {
-  for (;;) {
-    int fd;
-    {
-      std::unique_lock<std::mutex> l(mu_);
-      cv_.wait(l, [this] { return stopping_.load() || !pending_.empty(); });
-      if (stopping_.load()) {
-        return;
-      }
-      fd = pending_.front();
-      pending_.pop_front();
-    }
-    Serve(fd);
-  }
-}
-
-void WebServer::Serve(int fd) {
-  Conn conn(fd, tls_, stop_fd_);
-  absl::Time deadline = absl::Now() + options_.request_timeout;
-  if (conn.Handshake(deadline) != Conn::Io::kOk) {
-    return;
-  }
-  std::string data;
-  std::string response;
-  http::Request req;
-  char buf[4096];
-  for (;;) {
-    http::Parse p = http::ParseHead(data, &req);
-    if (p == http::Parse::kOk) {
-      response = Handle(req.method, req.path);
-      break;
-    }
-    if (p == http::Parse::kBad) {
-      response = http::Response(400, "text/plain; charset=utf-8", "bad request\n");
-      break;
-    }
-    if (data.size() > options_.max_request_bytes) {
-      response = http::Response(431, "text/plain; charset=utf-8", "request too large\n");
-      break;
-    }
-    size_t n = 0;
-    size_t want = std::min(sizeof(buf), options_.max_request_bytes + 1 - data.size());
-    Conn::Io io = conn.Read(buf, want, &n, deadline);
-    if (io == Conn::Io::kTimeout) {
-      response = http::Response(408, "text/plain; charset=utf-8", "request timeout\n");
-      deadline = absl::Now() + absl::Seconds(1);  // for sending the 408
-      break;
-    }
-    if (io != Conn::Io::kOk) {
-      return;  // the client went away, or the server stops
-    }
-    data.append(buf, n);
-  }
-  if (conn.WriteAll(response, deadline) == Conn::Io::kOk) {
-    conn.Finish(std::min(deadline, absl::Now() + absl::Seconds(1)));
-  }
-}
-
-std::string WebServer::Handle(const std::string& method, const std::string& path) {
+std::string WebServer::Handle(const http::Request& req) {
   constexpr char kJson[] = "application/json";
+  const std::string& method = req.method;
+  const std::string& path = req.path;
   bool head = method == "HEAD";
   if (method != "GET" && !head) {
     return http::Response(405, "text/plain; charset=utf-8", "method not allowed\n", false,

@@ -1,11 +1,11 @@
 // The web server over real sockets: every endpoint through libcurl, raw
-// requests for the edge cases (405, oversized, malformed, slow clients),
-// TLS with a PEM made at test time, readiness flipping, errors at Start.
+// requests for the edge cases (405, oversized, malformed, the header and
+// idle timeouts), TLS with a PEM made at test time, readiness flipping,
+// errors at Start. Load (idle crowds, shedding): web_server_load_test.cc.
 
 #include "server/observe/web_server.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,97 +19,19 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "server/observe/web_test_client.h"
 #include "testdata/certs/cert_dir.h"
 
 namespace saker::observe {
 namespace {
 
-struct HttpResult {
-  CURLcode code = CURLE_OK;
-  long status = 0;
-  std::string body;
-  std::string content_type;
-};
-
-size_t Append(char* p, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, size * n);
-  return size * n;
-}
-
-HttpResult Get(const std::string& url, const std::string& ca = "",
-               const std::string& method = "") {
-  HttpResult r;
-  CURL* c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  if (!ca.empty()) {
-    curl_easy_setopt(c, CURLOPT_CAINFO, ca.c_str());
-  }
-  if (method == "HEAD") {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  } else if (!method.empty()) {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  }
-  r.code = curl_easy_perform(c);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-  char* ct = nullptr;
-  curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
-  if (ct != nullptr) {
-    r.content_type = ct;
-  }
-  curl_easy_cleanup(c);
-  return r;
-}
-
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-    close(fd);
-    return -1;
-  }
-  timeval tv{60, 0};  // a generous bound so a broken server fails the test, not hangs it
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  return fd;
-}
-
-std::string ReadAll(int fd) {
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
-    out.append(buf, n);
-  }
-  return out;
-}
-
-// Sends `request` on a fresh connection and returns everything the server sent.
-std::string Raw(int port, const std::string& request) {
-  int fd = Connect(port);
-  EXPECT_GE(fd, 0);
-  size_t off = 0;
-  while (off < request.size()) {
-    ssize_t n = send(fd, request.data() + off, request.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) {
-      break;
-    }
-    off += n;
-  }
-  std::string out = ReadAll(fd);
-  close(fd);
-  return out;
-}
-
-std::string Url(int port, const std::string& path, const std::string& scheme = "http",
-                const std::string& host = "127.0.0.1") {
-  return absl::StrCat(scheme, "://", host, ":", port, path);
-}
+using testing::ClosedByServer;
+using testing::Connect;
+using testing::Get;
+using testing::HttpResult;
+using testing::Raw;
+using testing::ReadAll;
+using testing::Url;
 
 WebServerOptions LocalOptions() {
   WebServerOptions o;
@@ -185,17 +107,16 @@ TEST(WebServerTest, CustomHealthzPathAndMetricsDisabled) {
 
 TEST(WebServerTest, ReadinessAndLivenessFlip) {
   std::atomic<bool> ready{false}, live{true};
-  WebServer web(LocalOptions(),
-                {.liveness =
-                     [&] {
-                       return live ? absl::OkStatus()
-                                   : absl::UnavailableError("event loop stalled for 30s");
-                     },
-                 .readiness =
-                     [&] {
-                       return ready ? absl::OkStatus()
-                                    : absl::UnavailableError("probe not attached \"yet\"");
-                     }});
+  WebServer web(
+      LocalOptions(),
+      {.liveness =
+           [&] {
+             return live ? absl::OkStatus() : absl::UnavailableError("event loop stalled for 30s");
+           },
+       .readiness =
+           [&] {
+             return ready ? absl::OkStatus() : absl::UnavailableError("probe not attached \"yet\"");
+           }});
   ASSERT_TRUE(web.Start().ok());
   HttpResult r = Get(Url(web.port(), "/readyz"));
   EXPECT_EQ(r.status, 503);
@@ -220,8 +141,8 @@ TEST(WebServerTest, RawRequestsMethodOversizedMalformed) {
   EXPECT_TRUE(absl::StartsWith(put, "HTTP/1.1 405 Method Not Allowed\r\n")) << put;
   EXPECT_TRUE(absl::StrContains(put, "Allow: GET, HEAD\r\n"));
 
-  std::string big = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(64 * 1024, 'a') +
-                    "\r\n\r\n";
+  std::string big =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(64 * 1024, 'a') + "\r\n\r\n";
   std::string r = Raw(web.port(), big);
   EXPECT_TRUE(absl::StartsWith(r, "HTTP/1.1 431 ")) << r.substr(0, 100);
 
@@ -235,20 +156,40 @@ TEST(WebServerTest, RawRequestsMethodOversizedMalformed) {
   EXPECT_EQ(Get(Url(web.port(), "/healthz")).status, 200);
 }
 
-TEST(WebServerTest, SlowClientsDoNotHangTheServer) {
+TEST(WebServerTest, HeaderTimeoutAnswers408ToADrippingClient) {
   WebServerOptions o = LocalOptions();
-  o.request_timeout = absl::Seconds(1);
+  o.header_timeout = absl::Milliseconds(500);
+  o.idle_timeout = absl::Minutes(10);
   WebServer web(o, {});
   ASSERT_TRUE(web.Start().ok());
-  // One sends half a request, one sends nothing; both hold a connection.
+  int slow = Connect(web.port());
+  ASSERT_GE(slow, 0);
+  // A byte every 100 ms: never idle, but the head is never complete.
+  std::string drip = "GET /healthz HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  for (char c : drip) {
+    if (send(slow, &c, 1, MSG_NOSIGNAL) != 1) {
+      break;  // closed after the 408
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  std::string r = ReadAll(slow);
+  EXPECT_TRUE(absl::StartsWith(r, "HTTP/1.1 408 Request Timeout\r\n")) << r;
+  close(slow);
+  EXPECT_EQ(Get(Url(web.port(), "/healthz")).status, 200);
+}
+
+TEST(WebServerTest, IdleTimeoutAnswers408ToSilentAndHalfSentRequests) {
+  WebServerOptions o = LocalOptions();
+  o.header_timeout = absl::Minutes(10);
+  o.idle_timeout = absl::Milliseconds(300);
+  WebServer web(o, {});
+  ASSERT_TRUE(web.Start().ok());
   int half = Connect(web.port());
   ASSERT_GE(half, 0);
   ASSERT_GT(send(half, "GET /healthz HTTP/1.1\r\n", 23, MSG_NOSIGNAL), 0);
   int silent = Connect(web.port());
   ASSERT_GE(silent, 0);
-  // Others are served meanwhile (or right after the timeout frees a worker).
   EXPECT_EQ(Get(Url(web.port(), "/healthz")).status, 200);
-  // The slow ones get 408 once their time is up, and the connection closes.
   std::string r = ReadAll(half);
   EXPECT_TRUE(absl::StartsWith(r, "HTTP/1.1 408 ")) << r;
   r = ReadAll(silent);
@@ -257,9 +198,26 @@ TEST(WebServerTest, SlowClientsDoNotHangTheServer) {
   close(silent);
 }
 
+TEST(WebServerTest, TlsHandshakeTimeoutCloses) {
+  std::string pem = CertDir() + "/webserver-idle.pem";
+  WriteFile(pem, Slurp(CertDir() + "/server.key") + Slurp(CertDir() + "/server.pem"));
+  WebServerOptions o = LocalOptions();
+  o.ssl_enabled = true;
+  o.ssl_certificate = pem;
+  o.header_timeout = absl::Milliseconds(300);
+  WebServer web(o, {});
+  ASSERT_TRUE(web.Start().ok());
+  int fd = Connect(web.port());
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(send(fd, "\x16\x03\x01", 3, MSG_NOSIGNAL), 3);  // a ClientHello that never ends
+  EXPECT_TRUE(ClosedByServer(fd, absl::Seconds(30)));
+  close(fd);
+}
+
 TEST(WebServerTest, StopIsPromptWithClientsConnectedAndIdempotent) {
   WebServerOptions o = LocalOptions();
-  o.request_timeout = absl::Hours(1);  // Stop must not wait for it
+  o.header_timeout = absl::Hours(1);  // Stop must not wait for it
+  o.idle_timeout = absl::Hours(1);
   o.threadiness = 1;
   auto web = std::make_unique<WebServer>(o, WebServerHooks{});
   ASSERT_TRUE(web->Start().ok());
@@ -267,7 +225,7 @@ TEST(WebServerTest, StopIsPromptWithClientsConnectedAndIdempotent) {
   int slow = Connect(port);
   ASSERT_GE(slow, 0);
   ASSERT_GT(send(slow, "GET /", 5, MSG_NOSIGNAL), 0);
-  int queued = Connect(port);  // waits behind the slow one (one worker)
+  int queued = Connect(port);
   ASSERT_GE(queued, 0);
   web->Stop();
   web->Stop();
