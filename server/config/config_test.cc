@@ -124,6 +124,7 @@ saker:
   group: saker
   driver: {ring_bytes: 65536, coalesce_us: 0, snaplen: 80, syscalls: [execve]}
   webserver: {readyz_endpoint: /ready}
+  capture: {flush_interval_ms: 250}
 rules:
   - disable: {rule: "Shell*"}
   - enable: {tag: container}
@@ -229,6 +230,7 @@ TEST(ConfigRoundTrip, EverySupportedKey) {
   EXPECT_EQ(c->saker.driver.snaplen, 80u);
   EXPECT_THAT(c->saker.driver.syscalls, ElementsAre("execve"));
   EXPECT_EQ(c->saker.webserver.readyz_endpoint, "/ready");
+  EXPECT_EQ(c->saker.capture.flush_interval_ms, 250u);
   EXPECT_EQ(c->Where("http_output.user_agent"), "all.yaml:17:15");
   EXPECT_EQ(c->Where("saker.api.binds[1]"), "all.yaml:52:35");
   EXPECT_EQ(c->Where("saker.api"), "all.yaml:57:20");  // its first key in key order
