@@ -12,7 +12,8 @@ expect() {  # expect CODE PATTERN ARGS...
   local code=$1 pattern=$2
   shift 2
   set +e
-  "$sakerd" run "$@" >"$tmp/out" 2>"$tmp/err"
+  # --duration: should a check regress, the run still ends.
+  "$sakerd" run --duration 1 "$@" >"$tmp/out" 2>"$tmp/err"
   local rc=$?
   set -e
   [[ $rc -eq $code ]] || fail "sakerd run $* exited $rc, expected $code: $(cat "$tmp/err")"

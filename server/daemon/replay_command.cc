@@ -24,9 +24,10 @@ int Finish(const capture::CaptureSource& source, const std::string& path, uint64
            const std::string& extra, const absl::Status& st, bool allow_truncated) {
   const capture::CaptureReader& r = source.reader();
   const bool truncated = st.ok() && r.truncated();
-  std::fprintf(stderr, "sakerd stats: {\"events\":%llu%s,\"truncated\":%s}\n",
-               static_cast<unsigned long long>(events), extra.c_str(),
-               truncated ? "true" : "false");
+  // "alerts" stays last: ci/bench reads it up to the closing brace.
+  std::fprintf(stderr, "sakerd stats: {\"events\":%llu,\"truncated\":%s%s}\n",
+               static_cast<unsigned long long>(events), truncated ? "true" : "false",
+               extra.c_str());
   if (!st.ok()) {
     std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
     return 1;
