@@ -39,13 +39,14 @@ class CaptureReader {
   // Whether the clean end was a trailer (the writer was closed) rather than
   // a file that simply stops after a block (a crash, or still being written).
   bool has_trailer() const { return has_trailer_; }
-  // Next() reached the end of the file without a trailer: the file was cut
-  // at a block boundary (or its writer was killed) and may lack events.
-  // Callers must say so (sakerd replay warns and fails without
-  // --allow-truncated).
-  bool truncated() const { return ended_ && !has_trailer_; }
-  // The offset just past the last complete block read (at a clean end
-  // without a trailer: the end of the file).
+  // The file ends before its trailer (it was cut, or its writer was killed)
+  // and may lack events: Next() either ended cleanly at a block boundary or
+  // failed with DataLossError because the file ends inside a block (a torn
+  // last write). Callers must say so (sakerd replay warns, and fails without
+  // --allow-truncated). Damage other than a cut is an error, never this.
+  bool truncated() const { return (ended_ && !has_trailer_) || cut_inside_block_; }
+  // The offset just past the last complete block read: where a truncated
+  // file's good part ends.
   uint64_t good_end_offset() const { return next_off_; }
   uint64_t events_read() const { return events_read_; }
 
@@ -75,6 +76,7 @@ class CaptureReader {
   uint64_t events_read_ = 0;
   bool ended_ = false;
   bool has_trailer_ = false;
+  bool cut_inside_block_ = false;  // the file ends inside the block at next_off_
   absl::Status error_;
 };
 

@@ -278,6 +278,9 @@ TEST(WriterReaderTest, TruncationAtEveryCutPoint) {
       EXPECT_THAT(st.message(),
                   HasSubstr(absl::StrCat("trace.scap: block at offset ", block, ": truncated")));
       ASSERT_EQ(got.size(), EventsBefore(file, block)) << cut;
+      // A torn last block is a cut, not damage: truncated, good up to it.
+      EXPECT_TRUE((*r)->truncated()) << cut;
+      EXPECT_EQ((*r)->good_end_offset(), block) << cut;
     }
     for (size_t i = 0; i < got.size(); ++i) {
       ASSERT_EQ(got[i], EventBytes(events, i));
@@ -308,6 +311,21 @@ TEST(WriterReaderTest, CorruptPayloadIsChecksumMismatchAtItsBlock) {
       EXPECT_EQ((*r)->Next(&ev).status(), st);
     }
   }
+}
+
+// Damage is never mistaken for a cut: a bad checksum in the last block is an
+// error with truncated() false.
+TEST(WriterReaderTest, CorruptLastBlockIsNotTruncation) {
+  std::string file =
+      WriteCapture(TempPath("lastbad.scap"), SampleHeader(), SampleEvents(40), 1024, false);
+  std::vector<uint64_t> blocks = BlockOffsets(file);
+  file[blocks.back() + kBlockHeaderSize + 9] ^= 0x40;
+  absl::StatusOr<std::unique_ptr<CaptureReader>> r = CaptureReader::FromBuffer(file, "t.scap");
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<std::string> got;
+  absl::Status st = ReadAll(r->get(), &got);
+  EXPECT_THAT(st.message(), HasSubstr("checksum mismatch"));
+  EXPECT_FALSE((*r)->truncated());
 }
 
 TEST(WriterReaderTest, CorruptBlockHeaderIsDetected) {

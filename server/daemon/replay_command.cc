@@ -19,30 +19,33 @@ namespace saker::daemon {
 namespace {
 
 // The stats line (`extra` is more JSON members), the warning for a file
-// without its trailer, and the exit code.
+// that ends before its trailer, and the exit code.
 int Finish(const capture::CaptureSource& source, const std::string& path, uint64_t events,
            const std::string& extra, const absl::Status& st, bool allow_truncated) {
   const capture::CaptureReader& r = source.reader();
-  const bool truncated = st.ok() && r.truncated();
+  const bool truncated = r.truncated();
   // "alerts" stays last: ci/bench reads it up to the closing brace.
   std::fprintf(stderr, "sakerd stats: {\"events\":%llu,\"truncated\":%s%s}\n",
                static_cast<unsigned long long>(events), truncated ? "true" : "false",
                extra.c_str());
-  if (!st.ok()) {
-    std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
-    return 1;
+  if (!truncated) {
+    if (!st.ok()) {
+      std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
+      return 1;
+    }
+    return 0;
   }
-  if (truncated) {
-    std::fprintf(stderr,
-                 "sakerd: warning: %s: truncated: no trailer after the last complete block, "
-                 "which ends at offset %llu (event %llu); the capture was cut or its writer "
-                 "did not finish, later events are missing%s\n",
-                 path.c_str(), static_cast<unsigned long long>(r.good_end_offset()),
-                 static_cast<unsigned long long>(r.events_read()),
-                 allow_truncated ? "" : " (--allow-truncated accepts it)");
-    return allow_truncated ? 0 : 1;
-  }
-  return 0;
+  // A torn last block is named too: its bytes are all that is left of it.
+  const std::string torn =
+      st.ok() ? "" : absl::StrCat(", then a partial block (", st.message(), ")");
+  std::fprintf(stderr,
+               "sakerd: warning: %s: truncated: no trailer after the last complete block, "
+               "which ends at offset %llu (event %llu)%s; the capture was cut or its writer "
+               "did not finish, later events are missing%s\n",
+               path.c_str(), static_cast<unsigned long long>(r.good_end_offset()),
+               static_cast<unsigned long long>(r.events_read()), torn.c_str(),
+               allow_truncated ? "" : " (--allow-truncated accepts it)");
+  return allow_truncated ? 0 : 1;
 }
 
 int ReplayAlerts(capture::CaptureSource* source, const std::string& path,

@@ -52,10 +52,24 @@ for line in "$(sed -n "$((blocks / 2))p" "$tmp/blocks")" "$(head -1 "$tmp/blocks
   replay 0 "$tmp/cut.scap" --builtin-rules --allow-truncated
 done
 
-# A cut inside a block stays an error (exit 1, the offset of the cut block),
-# --allow-truncated or not.
+# A cut inside a block (a torn last write) is the same kind of loss: the
+# events before that block, the warning with its offset and the partial
+# block named, exit 1, or 0 with --allow-truncated.
 read -r off before <<<"$(sed -n 3p "$tmp/blocks")"
-head -c "$((off + 40))" "$tmp/full.scap" >"$tmp/mid.scap"
-replay 1 "$tmp/mid.scap" --allow-truncated
-grep -q "block at offset $off: truncated block" "$tmp/err" || fail "mid-block cut: $(cat "$tmp/err")"
+head -c "$((off + 40))" "$tmp/full.scap" >"$tmp/torn.scap"
+replay 1 "$tmp/torn.scap"
+grep -q "sakerd stats: {\"events\":$before,\"truncated\":true}" "$tmp/err" ||
+  fail "torn block: stats: $(cat "$tmp/err")"
+grep -q "warning: $tmp/torn.scap: truncated: .* ends at offset $off (event $before), then a partial block (.*block at offset $off: truncated block" \
+  "$tmp/err" || fail "torn block: warning: $(cat "$tmp/err")"
+replay 0 "$tmp/torn.scap" --allow-truncated
+
+# Damage is not truncation: a flipped payload byte in the last block is an
+# error (exit 1) even with --allow-truncated, and "truncated":false.
+read -r off before <<<"$(tail -2 "$tmp/blocks" | head -1)"
+cp "$tmp/full.scap" "$tmp/bad.scap"
+printf '\x55' | dd of="$tmp/bad.scap" bs=1 seek=$((off + 32 + 9)) conv=notrunc status=none
+replay 1 "$tmp/bad.scap" --allow-truncated
+grep -q "block at offset $off: checksum mismatch" "$tmp/err" || fail "damage: $(cat "$tmp/err")"
+grep -q '"truncated":false' "$tmp/err" || fail "damage reported as truncation: $(cat "$tmp/err")"
 echo PASS
