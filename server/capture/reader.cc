@@ -74,7 +74,8 @@ absl::Status CaptureReader::ReadAt(uint64_t off, void* dst, size_t len) {
       return ErrnoStatus(errno, absl::StrCat(name_, ": read at offset ", off));
     }
     if (n == 0) {
-      return absl::DataLossError(absl::StrCat(name_, ": file shrank: unexpected end at offset ", off));
+      return absl::DataLossError(
+          absl::StrCat(name_, ": file shrank: unexpected end at offset ", off));
     }
     p += n;
     off += static_cast<uint64_t>(n);
@@ -86,7 +87,8 @@ absl::Status CaptureReader::ReadAt(uint64_t off, void* dst, size_t len) {
 absl::Status CaptureReader::ReadHeader() {
   uint8_t fh[kFileHeaderSize];
   if (size_ < kFileHeaderSize) {
-    return absl::DataLossError(absl::StrCat(name_, ": file header at offset 0: truncated (file has ",
+    return absl::DataLossError(absl::StrCat(name_,
+                                            ": file header at offset 0: truncated (file has ",
                                             size_, " of ", kFileHeaderSize, " bytes)"));
   }
   if (absl::Status s = ReadAt(0, fh, sizeof(fh)); !s.ok()) {
@@ -143,12 +145,12 @@ absl::Status CaptureReader::ReadTrailer(uint64_t off, const BlockHeader& h) {
     return BlockError(off, "malformed trailer");
   }
   if (h.first_event != events_read_) {
-    return BlockError(off, absl::StrCat("trailer counts ", h.first_event, " events, the file holds ",
-                                        events_read_));
+    return BlockError(off, absl::StrCat("trailer counts ", h.first_event,
+                                        " events, the file holds ", events_read_));
   }
   if (off + kBlockHeaderSize != size_) {
-    return BlockError(off, absl::StrCat(size_ - off - kBlockHeaderSize,
-                                        " bytes follow the trailer"));
+    return BlockError(off,
+                      absl::StrCat(size_ - off - kBlockHeaderSize, " bytes follow the trailer"));
   }
   return absl::OkStatus();
 }
@@ -159,6 +161,7 @@ absl::StatusOr<bool> CaptureReader::LoadBlock() {
     return false;  // ends at a block boundary, without a trailer
   }
   if (size_ - off < kBlockHeaderSize) {
+    cut_inside_block_ = true;
     return BlockError(off, absl::StrCat("truncated block header (", size_ - off, " of ",
                                         kBlockHeaderSize, " bytes)"));
   }
@@ -186,13 +189,14 @@ absl::StatusOr<bool> CaptureReader::LoadBlock() {
                                         h.event_count, " events)"));
   }
   if (h.first_event != events_read_ + 1) {
-    return BlockError(off, absl::StrCat("starts at event ", h.first_event, ", expected ",
-                                        events_read_ + 1));
+    return BlockError(
+        off, absl::StrCat("starts at event ", h.first_event, ", expected ", events_read_ + 1));
   }
   if (h.payload_len > size_ - off - kBlockHeaderSize) {
-    return BlockError(off, absl::StrCat("truncated block: payload of ", h.payload_len,
-                                        " bytes, only ", size_ - off - kBlockHeaderSize,
-                                        " left in the file"));
+    cut_inside_block_ = true;  // the header's checksum held: a cut, not damage
+    return BlockError(off,
+                      absl::StrCat("truncated block: payload of ", h.payload_len, " bytes, only ",
+                                   size_ - off - kBlockHeaderSize, " left in the file"));
   }
   size_t words = h.payload_len / 8;
   if (words > buf_words_) {
@@ -236,9 +240,9 @@ absl::StatusOr<bool> CaptureReader::Next(EventView* out) {
   absl::StatusOr<EventView> ev =
       EventView::Parse(absl::MakeConstSpan(base + cursor_, payload_len_ - cursor_));
   if (!ev.ok()) {
-    error_ = BlockError(block_off_, absl::StrCat("event at offset ",
-                                                 block_off_ + kBlockHeaderSize + cursor_, ": ",
-                                                 ev.status().message()));
+    error_ = BlockError(
+        block_off_, absl::StrCat("event at offset ", block_off_ + kBlockHeaderSize + cursor_, ": ",
+                                 ev.status().message()));
     return error_;
   }
   cursor_ += ev->bytes().size();

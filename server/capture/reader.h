@@ -39,6 +39,15 @@ class CaptureReader {
   // Whether the clean end was a trailer (the writer was closed) rather than
   // a file that simply stops after a block (a crash, or still being written).
   bool has_trailer() const { return has_trailer_; }
+  // The file ends before its trailer (it was cut, or its writer was killed)
+  // and may lack events: Next() either ended cleanly at a block boundary or
+  // failed with DataLossError because the file ends inside a block (a torn
+  // last write). Callers must say so (sakerd replay warns, and fails without
+  // --allow-truncated). Damage other than a cut is an error, never this.
+  bool truncated() const { return (ended_ && !has_trailer_) || cut_inside_block_; }
+  // The offset just past the last complete block read: where a truncated
+  // file's good part ends.
+  uint64_t good_end_offset() const { return next_off_; }
   uint64_t events_read() const { return events_read_; }
 
  private:
@@ -50,23 +59,24 @@ class CaptureReader {
   absl::Status ReadAt(uint64_t off, void* dst, size_t len);
   absl::Status BlockError(uint64_t off, absl::string_view what) const;
 
-  int fd_;           // -1 when reading from mem_
+  int fd_;  // -1 when reading from mem_
   std::string mem_;
-  uint64_t size_;    // file size, fixed at open
+  uint64_t size_;  // file size, fixed at open
   std::string name_;
   CaptureHeader header_;
 
   std::unique_ptr<uint64_t[]> buf_;  // current payload, 8-byte aligned
   size_t buf_words_ = 0;
   size_t payload_len_ = 0;
-  size_t cursor_ = 0;                // next event in the payload
-  uint32_t block_count_ = 0;         // events the block header announces
-  uint32_t block_seen_ = 0;          // events returned from this block
-  uint64_t block_off_ = 0;           // file offset of the current block
-  uint64_t next_off_ = 0;            // file offset of the next block
+  size_t cursor_ = 0;         // next event in the payload
+  uint32_t block_count_ = 0;  // events the block header announces
+  uint32_t block_seen_ = 0;   // events returned from this block
+  uint64_t block_off_ = 0;    // file offset of the current block
+  uint64_t next_off_ = 0;     // file offset of the next block
   uint64_t events_read_ = 0;
   bool ended_ = false;
   bool has_trailer_ = false;
+  bool cut_inside_block_ = false;  // the file ends inside the block at next_off_
   absl::Status error_;
 };
 
@@ -77,13 +87,15 @@ class CaptureSource : public EventSource {
   explicit CaptureSource(std::unique_ptr<CaptureReader> reader);
 
   // Delivers every event, numbered from 1, until the end of the file or
-  // Stop(). Returns the reader's error for a corrupt or truncated file, after
-  // delivering the events before the damage.
+  // Stop(). Returns the reader's error for a corrupt file or one cut inside a
+  // block, after delivering the events before the damage. A file cut at a
+  // block boundary returns OK with truncated() true.
   absl::Status Run(EventSink* sink) override;
   void Stop() override;
   int64_t boot_time_ns() const override;
 
   const CaptureHeader& header() const { return reader_->header(); }
+  const CaptureReader& reader() const { return *reader_; }
 
  private:
   std::unique_ptr<CaptureReader> reader_;

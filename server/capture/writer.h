@@ -1,5 +1,7 @@
 // Writes a capture file: the header, then events buffered into checksummed
-// blocks of about 256 KiB, then a trailer on Close().
+// blocks of about 256 KiB, then a trailer on Close(). Flush() writes a
+// partial block (FlushingSink calls it on a timer), so a crash loses only
+// the events still buffered. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +45,10 @@ class CaptureWriter {
   // first result.
   absl::Status Close();
 
+  // Events in blocks written to the file, and events in the partial block
+  // not yet written.
   uint64_t events_written() const { return next_event_ - 1; }
+  uint32_t events_buffered() const { return block_events_; }
 
  private:
   CaptureWriter(int fd, std::string path, const Options& options);
@@ -56,9 +61,9 @@ class CaptureWriter {
   Options options_;
   std::vector<uint8_t> block_;  // payload of the block being filled
   uint32_t block_events_ = 0;
-  uint64_t next_event_ = 1;     // number of the next event appended
-  uint64_t offset_ = 0;         // bytes written to the file so far
-  absl::Status error_;          // sticky: the first write error
+  uint64_t next_event_ = 1;  // number of the next event appended
+  uint64_t offset_ = 0;      // bytes written to the file so far
+  absl::Status error_;       // sticky: the first write error
   bool closed_ = false;
   absl::Status close_status_;
 };

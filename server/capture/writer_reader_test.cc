@@ -2,9 +2,11 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/capture/codec.h"
+#include "server/capture/flushing_sink.h"
 #include "server/capture/format.h"
 #include "server/capture/reader.h"
 #include "server/capture/synthetic_events.h"
@@ -127,6 +129,113 @@ TEST(WriterReaderTest, FileWithoutTrailerReadsToLastBlock) {
   ASSERT_TRUE(ReadAll(r->get(), &got).ok());
   EXPECT_EQ(got.size(), 60u);
   EXPECT_FALSE((*r)->has_trailer());
+  EXPECT_TRUE((*r)->truncated());
+  EXPECT_EQ((*r)->good_end_offset(), file.size());
+}
+
+TEST(WriterReaderTest, ClosedFileIsNotTruncated) {
+  std::string file = WriteCapture(TempPath("closed.scap"), SampleHeader(), SampleEvents(60), 1024);
+  absl::StatusOr<std::unique_ptr<CaptureReader>> r = CaptureReader::FromBuffer(file);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE((*r)->truncated()) << "nothing read yet";
+  std::vector<std::string> got;
+  ASSERT_TRUE(ReadAll(r->get(), &got).ok());
+  EXPECT_TRUE((*r)->has_trailer());
+  EXPECT_FALSE((*r)->truncated());
+}
+
+// A file that holds only its header (the writer was killed before its first
+// block) is truncated at the end of the header.
+TEST(WriterReaderTest, HeaderOnlyFileIsTruncated) {
+  std::string file = WriteCapture(TempPath("head.scap"), SampleHeader(), EventBuffer(), 1024);
+  const uint64_t header_end = BlockOffsets(file)[0];
+  absl::StatusOr<std::unique_ptr<CaptureReader>> r =
+      CaptureReader::FromBuffer(file.substr(0, header_end));
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<std::string> got;
+  ASSERT_TRUE(ReadAll(r->get(), &got).ok());
+  EXPECT_TRUE(got.empty());
+  EXPECT_TRUE((*r)->truncated());
+  EXPECT_EQ((*r)->good_end_offset(), header_end);
+}
+
+// Flush() writes a short block: a file read while its writer is still open
+// holds every event flushed so far, and the writer goes on after it.
+TEST(WriterReaderTest, FlushWritesAPartialBlockThatReadsBack) {
+  std::string path = TempPath("partial.scap");
+  EventBuffer events = SampleEvents(30);
+  std::vector<EventView> views = events.Views();
+  absl::StatusOr<std::unique_ptr<CaptureWriter>> w = CaptureWriter::Create(path, SampleHeader());
+  ASSERT_TRUE(w.ok()) << w.status();
+  for (size_t i = 0; i < 10; ++i) {
+    ASSERT_TRUE((*w)->Append(views[i]).ok());
+  }
+  EXPECT_EQ((*w)->events_buffered(), 10u);
+  EXPECT_EQ((*w)->events_written(), 0u);
+  ASSERT_TRUE((*w)->Flush().ok());
+  EXPECT_EQ((*w)->events_buffered(), 0u);
+  EXPECT_EQ((*w)->events_written(), 10u);
+  {
+    absl::StatusOr<std::unique_ptr<CaptureReader>> r = CaptureReader::Open(path);
+    ASSERT_TRUE(r.ok()) << r.status();
+    std::vector<std::string> got;
+    ASSERT_TRUE(ReadAll(r->get(), &got).ok());
+    EXPECT_EQ(got.size(), 10u);
+    EXPECT_TRUE((*r)->truncated());
+  }
+  for (size_t i = 10; i < 30; ++i) {
+    ASSERT_TRUE((*w)->Append(views[i]).ok());
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  absl::StatusOr<std::unique_ptr<CaptureReader>> r = CaptureReader::Open(path);
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<std::string> got;
+  ASSERT_TRUE(ReadAll(r->get(), &got).ok());
+  ASSERT_EQ(got.size(), 30u);
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i], EventBytes(events, i));
+  }
+  EXPECT_FALSE((*r)->truncated());
+}
+
+// The events a FlushingSink takes reach the file on its timer, with no
+// further event and no Close(): what a kill -9 leaves. No timing is
+// asserted: the test waits (up to 30 s) for the timer's write.
+TEST(WriterReaderTest, FlushingSinkWritesOnItsTimerWithoutMoreEvents) {
+  std::string path = TempPath("timer.scap");
+  EventBuffer events = SampleEvents(50);
+  std::vector<EventView> views = events.Views();
+  absl::StatusOr<std::unique_ptr<CaptureWriter>> w = CaptureWriter::Create(path, SampleHeader());
+  ASSERT_TRUE(w.ok()) << w.status();
+  FlushingSink sink(w->get(), absl::Milliseconds(20));
+  for (size_t i = 0; i < views.size(); ++i) {
+    sink.OnEvent(i + 1, views[i]);
+  }
+  std::vector<std::string> got;
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (got.size() < 50 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(10));
+    absl::StatusOr<std::unique_ptr<CaptureReader>> r = CaptureReader::Open(path);
+    ASSERT_TRUE(r.ok()) << r.status();
+    got.clear();
+    ASSERT_TRUE(ReadAll(r->get(), &got).ok());
+    EXPECT_TRUE((*r)->truncated());
+  }
+  ASSERT_EQ(got.size(), 50u) << "the timer did not write the partial block";
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i], EventBytes(events, i));
+  }
+  EXPECT_GE(sink.timed_flushes(), 1u);
+  EXPECT_TRUE(sink.status().ok());
+  sink.Stop();
+  sink.Stop();  // idempotent
+  ASSERT_TRUE((*w)->Close().ok());
+  absl::StatusOr<std::unique_ptr<CaptureReader>> r = CaptureReader::Open(path);
+  ASSERT_TRUE(r.ok());
+  got.clear();
+  ASSERT_TRUE(ReadAll(r->get(), &got).ok());
+  EXPECT_EQ(got.size(), 50u);
+  EXPECT_FALSE((*r)->truncated());
 }
 
 // Every cut either ends cleanly exactly at a block boundary (after the
@@ -156,16 +265,22 @@ TEST(WriterReaderTest, TruncationAtEveryCutPoint) {
     if (cut == file.size()) {
       ASSERT_TRUE(st.ok()) << st;
       EXPECT_TRUE((*r)->has_trailer());
+      EXPECT_FALSE((*r)->truncated());
       ASSERT_EQ(got.size(), events.count());
     } else if (cut == block) {
       ASSERT_TRUE(st.ok()) << cut << ": " << st;
       EXPECT_FALSE((*r)->has_trailer());
+      EXPECT_TRUE((*r)->truncated()) << cut;
+      EXPECT_EQ((*r)->good_end_offset(), cut);
       ASSERT_EQ(got.size(), EventsBefore(file, block)) << cut;
     } else {
       ASSERT_EQ(st.code(), absl::StatusCode::kDataLoss) << cut << ": " << st;
-      EXPECT_THAT(st.message(), HasSubstr(absl::StrCat("trace.scap: block at offset ", block,
-                                                       ": truncated")));
+      EXPECT_THAT(st.message(),
+                  HasSubstr(absl::StrCat("trace.scap: block at offset ", block, ": truncated")));
       ASSERT_EQ(got.size(), EventsBefore(file, block)) << cut;
+      // A torn last block is a cut, not damage: truncated, good up to it.
+      EXPECT_TRUE((*r)->truncated()) << cut;
+      EXPECT_EQ((*r)->good_end_offset(), block) << cut;
     }
     for (size_t i = 0; i < got.size(); ++i) {
       ASSERT_EQ(got[i], EventBytes(events, i));
@@ -182,7 +297,8 @@ TEST(WriterReaderTest, CorruptPayloadIsChecksumMismatchAtItsBlock) {
                            (blocks[b] + kBlockHeaderSize + blocks[b + 1]) / 2}) {
       std::string bad = file;
       bad[where] ^= 0x10;
-      absl::StatusOr<std::unique_ptr<CaptureReader>> r = CaptureReader::FromBuffer(bad, "trace.scap");
+      absl::StatusOr<std::unique_ptr<CaptureReader>> r =
+          CaptureReader::FromBuffer(bad, "trace.scap");
       ASSERT_TRUE(r.ok());
       std::vector<std::string> got;
       absl::Status st = ReadAll(r->get(), &got);
@@ -195,6 +311,21 @@ TEST(WriterReaderTest, CorruptPayloadIsChecksumMismatchAtItsBlock) {
       EXPECT_EQ((*r)->Next(&ev).status(), st);
     }
   }
+}
+
+// Damage is never mistaken for a cut: a bad checksum in the last block is an
+// error with truncated() false.
+TEST(WriterReaderTest, CorruptLastBlockIsNotTruncation) {
+  std::string file =
+      WriteCapture(TempPath("lastbad.scap"), SampleHeader(), SampleEvents(40), 1024, false);
+  std::vector<uint64_t> blocks = BlockOffsets(file);
+  file[blocks.back() + kBlockHeaderSize + 9] ^= 0x40;
+  absl::StatusOr<std::unique_ptr<CaptureReader>> r = CaptureReader::FromBuffer(file, "t.scap");
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<std::string> got;
+  absl::Status st = ReadAll(r->get(), &got);
+  EXPECT_THAT(st.message(), HasSubstr("checksum mismatch"));
+  EXPECT_FALSE((*r)->truncated());
 }
 
 TEST(WriterReaderTest, CorruptBlockHeaderIsDetected) {
@@ -277,7 +408,8 @@ TEST(WriterReaderTest, BytesAfterTrailerAreAnError) {
   ASSERT_TRUE(r.ok());
   std::vector<std::string> got;
   absl::Status st = ReadAll(r->get(), &got);
-  EXPECT_EQ(st.message(), absl::StrCat("t: block at offset ", trailer, ": 8 bytes follow the trailer"));
+  EXPECT_EQ(st.message(),
+            absl::StrCat("t: block at offset ", trailer, ": 8 bytes follow the trailer"));
   EXPECT_EQ(got.size(), 10u);
 }
 

@@ -13,6 +13,28 @@ void Require(const Config& c, bool needed, const std::string& value, std::string
   }
 }
 
+// The ping timeout fits in the ping interval. The error cites the timeout
+// where it was set, else the interval (a default timeout over a short
+// interval).
+void CheckKeepalive(const Config& c, Diagnostics* diag) {
+  const uint64_t time = c.saker.api.keepalive_time_ms;
+  const uint64_t timeout = c.saker.api.keepalive_timeout_ms;
+  constexpr std::string_view kTime = "saker.api.keepalive_time_ms";
+  constexpr std::string_view kTimeout = "saker.api.keepalive_timeout_ms";
+  if (timeout <= time || diag->HasError(kTime) || diag->HasError(kTimeout)) {
+    return;
+  }
+  if (c.Where(kTimeout) != "default") {
+    diag->Error(
+        c.Where(kTimeout), kTimeout,
+        absl::StrCat("expected at most ", AV(kTime), " (", time, "), got \"", timeout, "\""));
+  } else {
+    diag->Error(
+        c.Where(kTime), kTime,
+        absl::StrCat("expected at least ", AV(kTimeout), " (", timeout, "), got \"", time, "\""));
+  }
+}
+
 void CheckApi(const Config& c, Diagnostics* diag) {
   const ApiTls& tls = c.saker.api.tls;
   const bool has_tls = !tls.cert.empty() && !tls.key.empty() && !tls.ca.empty();
@@ -40,10 +62,7 @@ void CheckApi(const Config& c, Diagnostics* diag) {
   if (c.grpc.enabled) {
     check_bind(c.grpc.bind_address, "grpc.bind_address");
   }
-  if (c.saker.api.keepalive_timeout_ms > c.saker.api.keepalive_time_ms) {
-    diag->Error(c.Where("saker.api.keepalive_timeout_ms"), "saker.api.keepalive_timeout_ms",
-                "expected at most saker.api.keepalive_time_ms");
-  }
+  CheckKeepalive(c, diag);
 }
 
 }  // namespace

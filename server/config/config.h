@@ -195,6 +195,12 @@ struct Driver {
   std::vector<std::string> syscalls;  // empty = all
 };
 
+// `sakerd capture -w`: a partial block is written at least this often, so a
+// killed capture loses at most this long of events.
+struct SakerCapture {
+  uint64_t flush_interval_ms = 1000;
+};
+
 struct SakerWebserver {
   std::string readyz_endpoint = "/readyz";
   uint64_t header_timeout_ms = 5000;  // accept to the end of the request head (TLS included)
@@ -219,6 +225,7 @@ struct Saker {
   Driver driver;
   SakerWebserver webserver;
   SakerRules rules;
+  SakerCapture capture;
 };
 
 struct Config {
@@ -250,11 +257,11 @@ struct Config {
 
   // `file:line:column: KEY: ...` for every ignored key or value.
   std::vector<std::string> warnings;
-  // Where each key set from the file or -o came from: dotted key (list items
-  // as `key[N]`) -> "FILE:LINE:COL" or "-o ARG".
+  // Where each key set from the file, -o or a flag came from: dotted key (list
+  // items as `key[N]`) -> "FILE:LINE:COL", "-o ARG" or "--FLAG".
   std::map<std::string, std::string, std::less<>> positions;
 
-  // "FILE:LINE:COL", "-o ARG" or "default". For a section (e.g. "saker.api.tls"):
+  // "FILE:LINE:COL", "-o ARG", "--FLAG" or "default". For a section (e.g. "saker.api.tls"):
   // where one of its keys was set (the first in key order).
   std::string Where(std::string_view key) const;
 

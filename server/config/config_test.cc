@@ -130,6 +130,7 @@ saker:
   webserver: {readyz_endpoint: /ready, header_timeout_ms: 700, idle_timeout_ms: 300,
               max_connections: 9}
   rules: {allow_empty: true}
+  capture: {flush_interval_ms: 250}
 rules:
   - disable: {rule: "Shell*"}
   - enable: {tag: container}
@@ -239,6 +240,7 @@ TEST(ConfigRoundTrip, EverySupportedKey) {
   EXPECT_EQ(c->saker.webserver.header_timeout_ms, 700u);
   EXPECT_EQ(c->saker.webserver.idle_timeout_ms, 300u);
   EXPECT_EQ(c->saker.webserver.max_connections, 9u);
+  EXPECT_EQ(c->saker.capture.flush_interval_ms, 250u);
   EXPECT_EQ(c->Where("http_output.user_agent"), "all.yaml:17:15");
   EXPECT_EQ(c->Where("saker.api.binds[1]"), "all.yaml:52:35");
   EXPECT_EQ(c->Where("saker.api"), "all.yaml:57:20");  // its first key in key order

@@ -29,7 +29,8 @@ Config Finish(Config c, Context* ctx) {
 }  // namespace
 
 absl::StatusOr<Config> ParseConfig(std::string_view text, std::string_view file_name,
-                                   const std::vector<std::string>& overrides) {
+                                   const std::vector<std::string>& overrides,
+                                   const std::vector<FlagSetting>& flags) {
   internal::Origins origins{std::string(file_name)};
   YAML::Node root;
   try {
@@ -49,6 +50,12 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, std::string_view file_
     auto o = internal::ParseOverride(arg);
     absl::Status st = o.ok() ? internal::ApplyOverride(*o, &root, &origins) : o.status();
     if (!st.ok()) {
+      diag.RawError(std::string(st.message()));
+    }
+  }
+  for (const FlagSetting& flag : flags) {
+    if (absl::Status st = internal::ApplyOverride(internal::FlagOverride(flag), &root, &origins);
+        !st.ok()) {
       diag.RawError(std::string(st.message()));
     }
   }
@@ -72,9 +79,10 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, std::string_view file_
 }
 
 absl::StatusOr<Config> LoadConfig(const std::string& path,
-                                  const std::vector<std::string>& overrides) {
+                                  const std::vector<std::string>& overrides,
+                                  const std::vector<FlagSetting>& flags) {
   if (path.empty()) {
-    return ParseConfig("", "(no file)", overrides);
+    return ParseConfig("", "(no file)", overrides, flags);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -87,7 +95,7 @@ absl::StatusOr<Config> LoadConfig(const std::string& path,
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": cannot read the configuration file: ", std::strerror(errno)));
   }
-  return ParseConfig(text.str(), path, overrides);
+  return ParseConfig(text.str(), path, overrides, flags);
 }
 
 }  // namespace saker::config

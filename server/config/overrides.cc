@@ -7,8 +7,8 @@
 namespace saker::config::internal {
 namespace {
 
-absl::Status Bad(std::string_view arg, std::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat("-o ", AV(arg), ": ", AV(message)));
+absl::Status Bad(std::string_view source, std::string_view message) {
+  return absl::InvalidArgumentError(absl::StrCat(AV(source), ": ", AV(message)));
 }
 
 // "name", "name[3]" or "name[]".
@@ -59,23 +59,51 @@ std::string Kind(const YAML::Node& n) {
 }  // namespace
 
 absl::StatusOr<Override> ParseOverride(std::string_view arg) {
+  const std::string source = absl::StrCat("-o ", AV(arg));
   const size_t eq = arg.find('=');
   if (eq == std::string_view::npos || eq == 0) {
-    return Bad(arg, "expected KEY=VALUE");
+    return Bad(source, "expected KEY=VALUE");
   }
   Override o;
-  o.arg = std::string(arg);
+  o.source = source;
   for (absl::string_view part : absl::StrSplit(absl::string_view(arg.data(), eq), '.')) {
     auto step = ParseStep(std::string_view(part.data(), part.size()));
     if (!step) {
-      return Bad(arg, "expected KEY as name.name, name[N] or name[]");
+      return Bad(source, "expected KEY as name.name, name[N] or name[]");
     }
     o.path.push_back(*std::move(step));
   }
   try {
     o.value = YAML::Load(std::string(arg.substr(eq + 1)));
   } catch (const YAML::Exception& e) {
-    return Bad(arg, absl::StrCat("the value is not valid YAML: ", e.msg));
+    return Bad(source, absl::StrCat("the value is not valid YAML: ", e.msg));
+  }
+  return o;
+}
+
+Override FlagOverride(const FlagSetting& s) {
+  Override o;
+  o.source = s.flag;
+  for (const std::string& key : s.key) {
+    o.path.push_back({key, OverrideStep::Op::kKey, 0});
+  }
+  // The value is the flag's text, never parsed as YAML: `--user 'a: b'` is
+  // the user name "a: b", not a map.
+  YAML::Node scalar(s.value);
+  switch (s.op) {
+    case FlagSetting::Op::kSet:
+      o.value = scalar;
+      break;
+    case FlagSetting::Op::kList:
+      o.value = YAML::Node(YAML::NodeType::Sequence);
+      o.value.push_back(scalar);
+      break;
+    case FlagSetting::Op::kAppend:
+      if (!o.path.empty()) {
+        o.path.back().op = OverrideStep::Op::kAppend;
+      }
+      o.value = scalar;
+      break;
   }
   return o;
 }
@@ -90,20 +118,20 @@ absl::Status ApplyOverride(const Override& o, YAML::Node* root, Origins* origins
     const OverrideStep& step = o.path[i];
     const bool last = i + 1 == o.path.size();
     if (!cur.IsMap()) {
-      return Bad(o.arg, absl::StrCat(i == 0 ? "the document" : PathText(o.path, i - 1), " is ",
-                                     Kind(cur), ", not a map"));
+      return Bad(o.source, absl::StrCat(i == 0 ? "the document" : PathText(o.path, i - 1), " is ",
+                                        Kind(cur), ", not a map"));
     }
     YAML::Node child = cur[step.key];
     if (step.op == OverrideStep::Op::kKey) {
       if (last) {
         cur[step.key] = o.value;
-        origins->AddOverride(o.value, o.arg);
+        origins->AddOverride(o.value, o.source);
         return absl::OkStatus();
       }
       if (IsAbsent(child)) {
         YAML::Node map(YAML::NodeType::Map);
         cur[step.key] = map;
-        origins->AddOverride(map, o.arg);
+        origins->AddOverride(map, o.source);
       }
       YAML::Node next = cur[step.key];
       cur.reset(next);
@@ -112,19 +140,20 @@ absl::Status ApplyOverride(const Override& o, YAML::Node* root, Origins* origins
     // A list step.
     if (IsAbsent(child)) {
       if (step.op == OverrideStep::Op::kIndex) {
-        return Bad(o.arg, absl::StrCat(step.key, " is not set; use ", step.key, "[]= to append"));
+        return Bad(o.source,
+                   absl::StrCat(step.key, " is not set; use ", step.key, "[]= to append"));
       }
       cur[step.key] = YAML::Node(YAML::NodeType::Sequence);
     }
     YAML::Node list = cur[step.key];
     if (!list.IsSequence()) {
-      return Bad(o.arg, absl::StrCat(PathText(o.path, i), ": ", step.key, " is ", Kind(list),
-                                     ", not a list"));
+      return Bad(o.source, absl::StrCat(PathText(o.path, i), ": ", step.key, " is ", Kind(list),
+                                        ", not a list"));
     }
     YAML::Node item = last ? o.value : YAML::Node(YAML::NodeType::Map);
     if (step.op == OverrideStep::Op::kAppend) {
       list.push_back(item);
-      origins->AddOverride(item, o.arg);
+      origins->AddOverride(item, o.source);
       if (last) {
         return absl::OkStatus();
       }
@@ -132,12 +161,12 @@ absl::Status ApplyOverride(const Override& o, YAML::Node* root, Origins* origins
       continue;
     }
     if (step.index >= list.size()) {
-      return Bad(o.arg, absl::StrCat(PathText(o.path, i), ": index out of range (", step.key,
-                                     " has ", list.size(), " items)"));
+      return Bad(o.source, absl::StrCat(PathText(o.path, i), ": index out of range (", step.key,
+                                        " has ", list.size(), " items)"));
     }
     if (last) {
       list[step.index] = o.value;
-      origins->AddOverride(o.value, o.arg);
+      origins->AddOverride(o.value, o.source);
       return absl::OkStatus();
     }
     YAML::Node next = list[step.index];

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/config/load.h"
 #include "server/config/schema.h"
 
 namespace saker::config::internal {
@@ -23,7 +24,7 @@ struct OverrideStep {
 };
 
 struct Override {
-  std::string arg;  // as given, for messages
+  std::string source;  // how messages name it: "-o ARG" or "--flag"
   std::vector<OverrideStep> path;
   YAML::Node value;
 };
@@ -31,8 +32,11 @@ struct Override {
 // Parses one `-o` argument; the error reads `-o ARG: ...`.
 absl::StatusOr<Override> ParseOverride(std::string_view arg);
 
+// A command-line flag's setting as an override named after the flag.
+Override FlagOverride(const FlagSetting& s);
+
 // Applies `o` to `root` (a map, or null for no file) and tells `origins`
-// which nodes it set. The error reads `-o ARG: ...`.
+// which nodes it set. The error reads `SOURCE: ...`.
 absl::Status ApplyOverride(const Override& o, YAML::Node* root, Origins* origins);
 
 }  // namespace saker::config::internal

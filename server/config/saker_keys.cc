@@ -176,6 +176,9 @@ void AddProcessKeys(Schema* s) {
   s->Add("saker.driver.syscalls",
          StringList(
              [d](Config & c) -> auto& { return d(c).syscalls; }, CheckNonEmpty));
+  s->Add("saker.capture.flush_interval_ms",
+         Int<uint64_t>(
+             [](Config & c) -> auto& { return c.saker.capture.flush_interval_ms; }, 10, 600000));
   s->Add("saker.webserver.readyz_endpoint",
          String(
              [](Config & c) -> auto& { return c.saker.webserver.readyz_endpoint; }, CheckEndpoint));

@@ -39,14 +39,14 @@ void Diagnostics::Warning(std::string_view where, std::string_view key, std::str
   warnings_.push_back(absl::StrCat(AV(where), ": ", AV(key), ": ", AV(message)));
 }
 
-void Origins::AddOverride(const YAML::Node& node, std::string arg) {
-  overrides_.emplace_back(node, std::move(arg));
+void Origins::AddOverride(const YAML::Node& node, std::string source) {
+  overrides_.emplace_back(node, std::move(source));
 }
 
 std::string Origins::OverrideOf(const YAML::Node& node) const {
-  for (const auto& [n, arg] : overrides_) {
+  for (const auto& [n, source] : overrides_) {
     if (n.is(node)) {
-      return absl::StrCat("-o ", arg);
+      return source;
     }
   }
   return "";
@@ -65,14 +65,16 @@ Value Value::Child(const YAML::Node& child, std::string child_key,
   c.node = child;
   c.key = std::move(child_key);
   c.origins = origins;
-  c.from_override = from_override;
-  if (from_override) {
-    c.where = where;
-    return c;
-  }
+  // The override that set this very node, else the one that set its parent
+  // (a map or list it created): `-o a.b=1 -o a.c=x` blames a.c's own.
   if (std::string o = origins->OverrideOf(child); !o.empty()) {
     c.where = std::move(o);
     c.from_override = true;
+    return c;
+  }
+  c.from_override = from_override;
+  if (from_override) {
+    c.where = where;
     return c;
   }
   // A null value's own mark points at the next token; cite its key instead.

@@ -38,13 +38,15 @@ class Diagnostics {
   std::set<std::string, std::less<>> keys_;
 };
 
-// Tells which YAML nodes came from `-o` and turns marks into "FILE:LINE:COL".
+// Tells which YAML nodes came from `-o` or a flag and turns marks into
+// "FILE:LINE:COL".
 class Origins {
  public:
   explicit Origins(std::string file_name) : file_name_(std::move(file_name)) {}
 
-  void AddOverride(const YAML::Node& node, std::string arg);
-  // "-o ARG" when `node` was set by an override, else "".
+  // `source` names the override in messages: "-o ARG" or "--flag".
+  void AddOverride(const YAML::Node& node, std::string source);
+  // Its source when `node` was set by an override, else "".
   std::string OverrideOf(const YAML::Node& node) const;
   // "FILE:LINE:COL" of a mark (1-based).
   std::string Position(const YAML::Mark& mark) const;

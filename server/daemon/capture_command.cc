@@ -1,11 +1,13 @@
-// `sakerd capture [--json] [-w FILE] [--duration SEC] [--syscalls a,b,...]`
+// `sakerd capture [-c FILE] [-o KEY=VALUE] [--json] [-w FILE] [--duration SEC]
+// [--syscalls a,b,...] [--flush-interval-ms MS]`
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "server/capture/flushing_sink.h"
 #include "server/capture/writer.h"
 #include "server/daemon/commands.h"
-#include "server/daemon/event_output.h"
 #include "server/daemon/driver_flags.h"
+#include "server/daemon/event_output.h"
 #include "server/daemon/flags.h"
 #include "server/daemon/signals.h"
 #include "server/daemon/stats.h"
@@ -14,37 +16,39 @@
 namespace saker::daemon {
 namespace {
 
-// Writes events to a capture file, remembering the first error.
-class WriterSink : public EventSink {
- public:
-  explicit WriterSink(capture::CaptureWriter* w) : writer_(w) {}
-  void OnEvent(uint64_t, const EventView& ev) override {
-    if (status_.ok()) {
-      status_ = writer_->Append(ev);
-    }
-  }
-  const absl::Status& status() const { return status_; }
-
- private:
-  capture::CaptureWriter* writer_;
-  absl::Status status_;
-};
-
 struct CaptureFlags {
   bool json = false;
   bool quiet = false;
   std::string write_path;
   double duration = 0;
   driver::DriverOptions driver;
+  uint64_t flush_interval_ms = 0;
 };
 
+// The flags, then the configuration they override (saker.driver.*,
+// saker.capture.*): every value is checked before the probe loads.
 absl::Status ParseCaptureFlags(const std::vector<std::string>& args, CaptureFlags* f) {
   FlagSet flags("capture");
+  ConfigSources src;
+  AddConfigFlags(&flags, &src);
   flags.Bool("--json", "print one JSON object per event on stdout", &f->json);
   flags.Bool("--quiet", "print no events (count them; with -w, only record)", &f->quiet);
   flags.String("--write", "-w", "record the events to a capture file", &f->write_path);
-  AddDriverFlags(&flags, &f->duration, &f->driver);
-  return flags.ParseFlagsOnly(args);
+  AddKeyFlag(&flags, "--flush-interval-ms",
+             "with -w, write buffered events at least this often (default 1000; "
+             "saker.capture.flush_interval_ms)",
+             "saker.capture.flush_interval_ms", &src);
+  AddDriverFlags(&flags, &f->duration, &src);
+  if (auto st = flags.ParseFlagsOnly(args); !st.ok()) {
+    return st;
+  }
+  auto c = src.Load();
+  if (!c.ok()) {
+    return c.status();
+  }
+  f->driver = DriverOptionsOf(*c);
+  f->flush_interval_ms = c->saker.capture.flush_interval_ms;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -61,9 +65,6 @@ int RunCapture(const std::vector<std::string>& args) {
     return 1;
   }
   driver::Driver& d = **drv;
-  // Tests and scripts wait for this line: the probe is attached from here on.
-  std::fprintf(stderr, "sakerd: capturing\n");
-  std::fflush(stderr);
 
   TeeSink tee;
   CountingSink counter;
@@ -73,22 +74,28 @@ int RunCapture(const std::vector<std::string>& args) {
     tee.Add(&printer);
   }
   std::unique_ptr<capture::CaptureWriter> writer;
-  std::unique_ptr<WriterSink> writer_sink;
+  std::unique_ptr<capture::FlushingSink> writer_sink;
   if (!f.write_path.empty()) {
-    auto w = capture::CaptureWriter::Create(f.write_path,
-                                            capture::CaptureHeader::ForThisMachine(d.boot_time_ns()));
+    auto w = capture::CaptureWriter::Create(
+        f.write_path, capture::CaptureHeader::ForThisMachine(d.boot_time_ns()));
     if (!w.ok()) {
       std::fprintf(stderr, "sakerd: %s\n", std::string(w.status().message()).c_str());
       return 1;
     }
     writer = *std::move(w);
-    writer_sink = std::make_unique<WriterSink>(writer.get());
+    writer_sink = std::make_unique<capture::FlushingSink>(
+        writer.get(), absl::Milliseconds(static_cast<int64_t>(f.flush_interval_ms)));
     tee.Add(writer_sink.get());
   }
+  // Tests and scripts wait for this line: the probe is attached and the
+  // capture file, if any, is being written from here on.
+  std::fprintf(stderr, "sakerd: capturing\n");
+  std::fflush(stderr);
 
   absl::Status st = RunLive(&d, &tee, f.duration);
   std::fflush(stdout);
   if (writer_sink != nullptr) {
+    writer_sink->Stop();
     if (st.ok()) {
       st = writer_sink->status();
     }

@@ -40,7 +40,7 @@ cmp -s "$tmp/live.jsonl" "$tmp/replay.jsonl" || {
 }
 grep -q "sakerd stats: {\"events\":$lines," "$tmp/live.err" ||
   fail "live stats missing or wrong: $(cat "$tmp/live.err")"
-grep -q "sakerd stats: {\"events\":$lines}" "$tmp/replay.err" ||
+grep -q "sakerd stats: {\"events\":$lines,\"truncated\":false}" "$tmp/replay.err" ||
   fail "replay stats missing or wrong: $(cat "$tmp/replay.err")"
 
 # The contract keys, and the failing openat of the marker with its arguments.

@@ -12,7 +12,8 @@ expect() {  # expect CODE PATTERN ARGS...
   local code=$1 pattern=$2
   shift 2
   set +e
-  "$sakerd" run "$@" >"$tmp/out" 2>"$tmp/err"
+  # --duration: should a check regress, the run still ends.
+  "$sakerd" run --duration 1 "$@" >"$tmp/out" 2>"$tmp/err"
   local rc=$?
   set -e
   [[ $rc -eq $code ]] || fail "sakerd run $* exited $rc, expected $code: $(cat "$tmp/err")"
@@ -49,7 +50,61 @@ expect 2 "$tmp/none.yaml" -c "$tmp/none.yaml"
 expect 2 '-o json_output=maybe: json_output: expected true or false' -o json_output=maybe
 expect 2 "-o no-equals-sign: expected KEY=VALUE" -o no-equals-sign
 # Flags still override and still check their values.
-expect 2 '--rule-matching expects first or all' -c "$tmp/c.yaml" --rule-matching some
+expect 2 '--rule-matching: rule_matching: expected first or all, got "some"' -c "$tmp/c.yaml" \
+  --rule-matching some
+
+# A flag that stands for a key is checked by that key's schema, with its
+# bounds and message, and exits 2 before anything loads (no root needed):
+# each at its bound (accepted: only the deliberate --rule-matching error is
+# reported) and past it, as a flag and as the key in a file.
+at_and_past() {  # at_and_past FLAG KEY SECTION NAME OK BAD EXPECTED
+  local flag=$1 key=$2 section=$3 name=$4 ok=$5 bad=$6 expected=$7
+  expect 2 "$flag: $key: expected $expected, got \"$bad\"" "$flag" "$bad"
+  expect 2 'rule_matching: expected first or all' "$flag" "$ok" --rule-matching x
+  ! grep -q "$key" "$tmp/err" || fail "$flag $ok was refused: $(cat "$tmp/err")"
+  cfg 'saker:' "  $section:" "    $name: $bad"
+  expect 2 "c.yaml:3:[0-9]*: $key: expected $expected, got \"$bad\"" -c "$tmp/c.yaml"
+  cfg 'saker:' "  $section:" "    $name: $ok"
+  expect 2 'rule_matching: expected first or all' -c "$tmp/c.yaml" --rule-matching x
+  ! grep -q "$key" "$tmp/err" || fail "$key: $ok was refused: $(cat "$tmp/err")"
+}
+history='an integer from 1 to 16777216'
+at_and_past --grpc-alert-history saker.api.alert_history api alert_history 16777216 100000000000 \
+  "$history"
+at_and_past --grpc-alert-history saker.api.alert_history api alert_history 1 0 "$history"
+at_and_past --grpc-event-history saker.api.event_history api event_history 16777216 16777217 \
+  "$history"
+at_and_past --grpc-event-history saker.api.event_history api event_history 1 0 "$history"
+at_and_past --grpc-keepalive-time-ms saker.api.keepalive_time_ms api keepalive_time_ms 10000 0 \
+  'an integer from 1000 to 86400000'
+at_and_past --grpc-keepalive-timeout-ms saker.api.keepalive_timeout_ms api keepalive_timeout_ms \
+  100 99 'an integer from 100 to 86400000'
+at_and_past --snaplen saker.driver.snaplen driver snaplen 65536 999999 'an integer from 0 to 65536'
+at_and_past --coalesce-us saker.driver.coalesce_us driver coalesce_us 1000000 1000001 \
+  'an integer from 0 to 1000000'
+at_and_past --ring-bytes saker.driver.ring_bytes driver ring_bytes 4096 3000 \
+  'a power of two from 4096 to 1073741824'
+# The keepalive timeout may not exceed the keepalive time: the same check for
+# flags and keys, naming whichever set the timeout (or the time, when the
+# timeout is the default).
+expect 2 '--grpc-keepalive-timeout-ms: saker.api.keepalive_timeout_ms: expected at most saker.api.keepalive_time_ms (5000), got "6000"' \
+  --grpc-keepalive-time-ms 5000 --grpc-keepalive-timeout-ms 6000
+expect 2 '--grpc-keepalive-time-ms: saker.api.keepalive_time_ms: expected at least saker.api.keepalive_timeout_ms (10000), got "5000"' \
+  --grpc-keepalive-time-ms 5000
+cfg 'saker:' '  api:' '    keepalive_time_ms: 5000' '    keepalive_timeout_ms: 6000'
+expect 2 'c.yaml:4:27: saker.api.keepalive_timeout_ms: expected at most' -c "$tmp/c.yaml"
+expect 2 'rule_matching: expected first or all' --grpc-keepalive-time-ms 5000 \
+  --grpc-keepalive-timeout-ms 5000 --rule-matching x
+! grep -q keepalive "$tmp/err" || fail "equal keepalive time and timeout refused: $(cat "$tmp/err")"
+# The other key flags: the key's message, naming the flag.
+expect 2 '--grpc-socket-mode: saker.api.socket_mode: expected an octal mode' --grpc-socket-mode 999
+expect 2 '--grpc-bind: saker.api.binds\[0\]: expected' --grpc-bind nowhere
+expect 2 '--grpc-allow: saker.api.allow.svc\[0\]: expected a client identity' --grpc-allow svc=
+expect 2 '--grpc-bind: saker.api.binds\[0\]: TCP address "127.0.0.1:5060" requires saker.api.tls' \
+  --grpc-bind 127.0.0.1:5060
+# Every flag error at once, like a file's.
+expect 2 '--grpc-alert-history: ' --grpc-alert-history 0 --snaplen 999999
+grep -q -- '--snaplen: ' "$tmp/err" || fail "only the first flag error: $(cat "$tmp/err")"
 
 # Unsupported keys are warnings (named with their position), not errors: the
 # run goes on to the rules, whose error then stops it (exit 1) with its

@@ -3,6 +3,9 @@
 // `sakerd replay FILE -r RULES [-r ...] [--json]`: evaluates the rules over
 // the file and prints the alerts, deterministically: the state comes from
 // the file's /proc snapshot and its events alone.
+// A file without its trailer (cut, or its writer killed) is replayed to its
+// last complete block, then reported: a warning naming that offset,
+// "truncated":true in the stats line and exit 1, unless --allow-truncated.
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -15,8 +18,38 @@
 namespace saker::daemon {
 namespace {
 
-int ReplayAlerts(capture::CaptureSource* source, const std::vector<std::string>& rule_files,
-                 bool json) {
+// The stats line (`extra` is more JSON members), the warning for a file
+// that ends before its trailer, and the exit code.
+int Finish(const capture::CaptureSource& source, const std::string& path, uint64_t events,
+           const std::string& extra, const absl::Status& st, bool allow_truncated) {
+  const capture::CaptureReader& r = source.reader();
+  const bool truncated = r.truncated();
+  // "alerts" stays last: ci/bench reads it up to the closing brace.
+  std::fprintf(stderr, "sakerd stats: {\"events\":%llu,\"truncated\":%s%s}\n",
+               static_cast<unsigned long long>(events), truncated ? "true" : "false",
+               extra.c_str());
+  if (!truncated) {
+    if (!st.ok()) {
+      std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
+      return 1;
+    }
+    return 0;
+  }
+  // A torn last block is named too: its bytes are all that is left of it.
+  const std::string torn =
+      st.ok() ? "" : absl::StrCat(", then a partial block (", st.message(), ")");
+  std::fprintf(stderr,
+               "sakerd: warning: %s: truncated: no trailer after the last complete block, "
+               "which ends at offset %llu (event %llu)%s; the capture was cut or its writer "
+               "did not finish, later events are missing%s\n",
+               path.c_str(), static_cast<unsigned long long>(r.good_end_offset()),
+               static_cast<unsigned long long>(r.events_read()), torn.c_str(),
+               allow_truncated ? "" : " (--allow-truncated accepts it)");
+  return allow_truncated ? 0 : 1;
+}
+
+int ReplayAlerts(capture::CaptureSource* source, const std::string& path,
+                 const std::vector<std::string>& rule_files, bool json, bool allow_truncated) {
   rules::EngineOptions eo;
   // The capture's machine, not this one: replays print the same alerts
   // wherever they run.
@@ -40,14 +73,8 @@ int ReplayAlerts(capture::CaptureSource* source, const std::vector<std::string>&
   tee.Add(pipeline.sink());
   absl::Status st = source->Run(&tee);
   std::fflush(stdout);
-  std::fprintf(stderr, "sakerd stats: {\"events\":%llu,\"alerts\":%llu}\n",
-               static_cast<unsigned long long>(counter.events()),
-               static_cast<unsigned long long>(printer.alerts()));
-  if (!st.ok()) {
-    std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
-    return 1;
-  }
-  return 0;
+  return Finish(*source, path, counter.events(), absl::StrCat(",\"alerts\":", printer.alerts()), st,
+                allow_truncated);
 }
 
 }  // namespace
@@ -56,14 +83,17 @@ int RunReplay(const std::vector<std::string>& args) {
   bool json = false;
   bool quiet = false;
   bool builtin_rules = false;
+  bool allow_truncated = false;
   std::vector<std::string> rule_files;
   FlagSet flags("replay");
-  flags.Strings("--rules", "-r", "evaluate these rules and print alerts (repeatable)",
-                &rule_files);
-  flags.Bool("--builtin-rules", "evaluate Saker's built-in rules and print alerts",
-             &builtin_rules);
+  flags.Strings("--rules", "-r", "evaluate these rules and print alerts (repeatable)", &rule_files);
+  flags.Bool("--builtin-rules", "evaluate Saker's built-in rules and print alerts", &builtin_rules);
   flags.Bool("--json", "print one JSON object per event on stdout", &json);
   flags.Bool("--quiet", "print no events, only the stats", &quiet);
+  flags.Bool("--allow-truncated",
+             "exit 0 for a file without its trailer (cut, or its writer killed); it is "
+             "still reported",
+             &allow_truncated);
   std::vector<std::string> positional;
   if (auto st = flags.Parse(args, &positional); !st.ok()) {
     std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
@@ -79,7 +109,7 @@ int RunReplay(const std::vector<std::string>& args) {
     return 1;
   }
   if (!rule_files.empty() || builtin_rules) {
-    return ReplayAlerts(source->get(), rule_files, json);
+    return ReplayAlerts(source->get(), positional[0], rule_files, json, allow_truncated);
   }
   TeeSink tee;
   CountingSink counter;
@@ -90,13 +120,7 @@ int RunReplay(const std::vector<std::string>& args) {
   }
   absl::Status st = (*source)->Run(&tee);
   std::fflush(stdout);
-  std::fprintf(stderr, "sakerd stats: {\"events\":%llu}\n",
-               static_cast<unsigned long long>(counter.events()));
-  if (!st.ok()) {
-    std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
-    return 1;
-  }
-  return 0;
+  return Finish(**source, positional[0], counter.events(), "", st, allow_truncated);
 }
 
 }  // namespace saker::daemon

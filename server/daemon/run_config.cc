@@ -1,7 +1,5 @@
 #include "server/daemon/run_config.h"
 
-#include <cstdlib>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -12,164 +10,113 @@
 namespace saker::daemon {
 namespace {
 
-// -c and -o are read before the other flags (they build what the flags
-// override); the second pass accepts and skips them.
-struct FileAndOverrides {
-  std::string path;
-  std::vector<std::string> overrides;
-};
+using config::FlagSetting;
 
-void AddConfigFlags(FlagSet* flags, FileAndOverrides* out) {
-  flags->String("--config", "-c", "the YAML configuration file (see the README's keys)",
-                &out->path);
-  flags->Strings("--option", "-o",
-                 "override one configuration key: KEY=VALUE, a.b=v, list[N]=v, list[]=v "
-                 "(repeatable)",
-                 &out->overrides);
+// A flag without a value that sets keys to fixed values.
+void AddKeyAction(FlagSet* flags, std::string name, std::string help,
+                  std::vector<std::pair<std::string, std::string>> settings, ConfigSources* out) {
+  flags->Action(name, std::move(help), [name, settings, out] {
+    for (const auto& [key, value] : settings) {
+      out->flags.push_back({name, absl::StrSplit(key, '.'), value, FlagSetting::Op::kSet});
+    }
+  });
 }
 
-// The run flags, writing into the configuration they override. A repeated
+// The run flags. Each one that stands for a configuration key is recorded as
+// an override of that key, applied after -o (config::FlagSetting). A repeated
 // list flag replaces the configured list on its first use.
-void AddRunFlags(FlagSet* flags, RunConfig* rc, bool* first_rule, bool* first_bind) {
-  config::Config* c = &rc->config;
-  flags->Value("--rules", "-r", "a rules file or directory (repeatable; default: built-in rules)",
-               [c, first_rule](absl::string_view v) {
-                 if (*first_rule) {
-                   c->rules_files.clear();
-                   *first_rule = false;
-                 }
-                 c->rules_files.emplace_back(v);
-                 return absl::OkStatus();
-               });
-  flags->Bool("--json", "print Falco's JSON alert, one per line (json_output)", &c->json_output);
-  flags->Value("--rule-matching", "", "first (default: the first matching rule alerts) or all",
-               [c](absl::string_view v) {
-                 if (v != "first" && v != "all") {
-                   return absl::InvalidArgumentError(
-                       absl::StrCat("--rule-matching expects first or all, got \"", v, "\""));
-                 }
-                 c->rule_matching =
-                     v == "all" ? config::RuleMatching::kAll : config::RuleMatching::kFirst;
-                 return absl::OkStatus();
-               });
-  flags->Value("--grpc-bind", "",
-               "serve the gRPC API at unix:///PATH or HOST:PORT (mTLS; repeatable; "
-               "default unix:///run/saker/saker.sock; saker.api.binds)",
-               [c, first_bind](absl::string_view v) {
-                 if (*first_bind) {
-                   c->saker.api.binds.clear();
-                   *first_bind = false;
-                 }
-                 c->saker.api.binds.emplace_back(v);
-                 return absl::OkStatus();
-               });
-  flags->String("--tls-cert", "", "server certificate (PEM) for TCP binds", &c->saker.api.tls.cert);
-  flags->String("--tls-key", "", "server private key (PEM) for TCP binds", &c->saker.api.tls.key);
-  flags->String("--tls-ca", "", "CA (PEM) that client certificates must chain to",
-                &c->saker.api.tls.ca);
-  flags->Action("--grpc-falco-socket",
-                "also serve Falco's socket unix:///run/falco/falco.sock (grpc.enabled)", [c] {
-                  c->grpc.enabled = true;
-                  c->grpc.bind_address = api::kFalcoSocket;
-                });
-  flags->Action("--no-grpc", "serve no gRPC API (saker.api.enabled and grpc.enabled false)", [c] {
-    c->saker.api.enabled = false;
-    c->grpc.enabled = false;
-  });
-  flags->Value("--grpc-socket-mode", "", "unix socket mode, octal (default 0660)",
-               [c](absl::string_view v) {
-                 char* end = nullptr;
-                 const std::string s(v);
-                 const unsigned long mode = std::strtoul(s.c_str(), &end, 8);
-                 if (s.empty() || *end != '\0' || mode > 0777) {
-                   return absl::InvalidArgumentError(
-                       absl::StrCat("--grpc-socket-mode expects an octal mode, got \"", v, "\""));
-                 }
-                 c->saker.api.socket_mode = static_cast<uint32_t>(mode);
-                 return absl::OkStatus();
-               });
-  flags->String("--grpc-socket-group", "", "unix socket group (name)", &c->saker.api.socket_group);
+void AddRunFlags(FlagSet* flags, ConfigSources* src, double* duration) {
+  AddListFlag(flags, "--rules", "-r",
+              "a rules file or directory (repeatable; default: built-in rules; rules_files)",
+              "rules_files", false, src);
+  AddKeyAction(flags, "--json", "print Falco's JSON alert, one per line (json_output)",
+               {{"json_output", "true"}}, src);
+  AddKeyFlag(flags, "--rule-matching",
+             "first (default: the first matching rule alerts) or all (rule_matching)",
+             "rule_matching", src);
+  AddListFlag(flags, "--grpc-bind", "",
+              "serve the gRPC API at unix:///PATH or HOST:PORT (mTLS; repeatable; "
+              "default unix:///run/saker/saker.sock; saker.api.binds)",
+              "saker.api.binds", false, src);
+  AddKeyFlag(flags, "--tls-cert", "server certificate (PEM) for TCP binds (saker.api.tls.cert)",
+             "saker.api.tls.cert", src);
+  AddKeyFlag(flags, "--tls-key", "server private key (PEM) for TCP binds (saker.api.tls.key)",
+             "saker.api.tls.key", src);
+  AddKeyFlag(flags, "--tls-ca",
+             "CA (PEM) that client certificates must chain to (saker.api.tls.ca)",
+             "saker.api.tls.ca", src);
+  AddKeyAction(flags, "--grpc-falco-socket",
+               "also serve Falco's socket unix:///run/falco/falco.sock (grpc.enabled)",
+               {{"grpc.enabled", "true"}, {"grpc.bind_address", api::kFalcoSocket}}, src);
+  AddKeyAction(flags, "--no-grpc", "serve no gRPC API (saker.api.enabled and grpc.enabled false)",
+               {{"saker.api.enabled", "false"}, {"grpc.enabled", "false"}}, src);
+  AddKeyFlag(flags, "--grpc-socket-mode",
+             "unix socket mode, octal (default 0660; saker.api.socket_mode)",
+             "saker.api.socket_mode", src);
+  AddKeyFlag(flags, "--grpc-socket-group", "unix socket group (name; saker.api.socket_group)",
+             "saker.api.socket_group", src);
   flags->Value(
       "--grpc-allow", "",
       "SERVICE=ID[,ID...]: only these client certificate identities (CN or SAN) may "
-      "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable)",
-      [c](absl::string_view v) {
+      "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable; saker.api.allow)",
+      [src](absl::string_view v) {
         const size_t eq = v.find('=');
-        if (eq == absl::string_view::npos) {
+        if (eq == absl::string_view::npos || eq == 0) {
           return absl::InvalidArgumentError(
               absl::StrCat("--grpc-allow expects SERVICE=ID[,ID...], got \"", v, "\""));
         }
-        auto& ids = c->saker.api.allow[std::string(v.substr(0, eq))];
-        for (absl::string_view id : absl::StrSplit(v.substr(eq + 1), ',', absl::SkipEmpty())) {
-          ids.emplace_back(id);
+        // The service name holds dots: one key part.
+        std::vector<std::string> key = {"saker", "api", "allow", std::string(v.substr(0, eq))};
+        for (absl::string_view id : absl::StrSplit(v.substr(eq + 1), ',')) {
+          src->flags.push_back({"--grpc-allow", key, std::string(id), FlagSetting::Op::kAppend});
         }
         return absl::OkStatus();
       });
-  auto uint_flag = [flags](const char* name, const char* help, uint64_t* out) {
-    flags->Value(name, "", help,
-                 [name, out](absl::string_view v) { return ParseUint(name, v, out); });
-  };
-  uint_flag("--grpc-alert-history",
-            "alerts the API keeps for get and resume; also each subscriber's queue bound "
-            "(default 65536)",
-            &c->saker.api.alert_history);
-  uint_flag("--grpc-event-history", "raw events the API keeps (default 65536)",
-            &c->saker.api.event_history);
-  uint_flag("--grpc-keepalive-time-ms", "ping idle clients this often (default 30000)",
-            &c->saker.api.keepalive_time_ms);
-  uint_flag("--grpc-keepalive-timeout-ms",
-            "drop a client whose ping goes unanswered this long (default 10000)",
-            &c->saker.api.keepalive_timeout_ms);
-  flags->String("--user", "", "after loading the probe, run as this user (saker.user)",
-                &c->saker.user);
-  AddDriverFlags(flags, &rc->duration, &rc->driver);
+  AddKeyFlag(flags, "--grpc-alert-history",
+             "alerts the API keeps for get and resume; also each subscriber's queue bound "
+             "(default 65536; saker.api.alert_history)",
+             "saker.api.alert_history", src);
+  AddKeyFlag(flags, "--grpc-event-history",
+             "raw events the API keeps (default 65536; saker.api.event_history)",
+             "saker.api.event_history", src);
+  AddKeyFlag(flags, "--grpc-keepalive-time-ms",
+             "ping idle clients this often (default 30000; saker.api.keepalive_time_ms)",
+             "saker.api.keepalive_time_ms", src);
+  AddKeyFlag(flags, "--grpc-keepalive-timeout-ms",
+             "drop a client whose ping goes unanswered this long (default 10000; "
+             "saker.api.keepalive_timeout_ms)",
+             "saker.api.keepalive_timeout_ms", src);
+  AddKeyFlag(flags, "--user", "after loading the probe, run as this user (saker.user)",
+             "saker.user", src);
+  AddDriverFlags(flags, duration, src);
 }
 
 }  // namespace
 
 absl::StatusOr<RunConfig> RunInvocation::Load() const {
-  // Pass 1: where the configuration comes from.
-  FileAndOverrides src;
-  {
-    FlagSet pass1("run");
-    AddConfigFlags(&pass1, &src);
-    RunConfig ignored;
-    bool a = true, b = true;
-    AddRunFlags(&pass1, &ignored, &a, &b);
-    if (auto st = pass1.ParseFlagsOnly(args_); !st.ok()) {
-      return st;
-    }
+  FlagSet flags("run");
+  ConfigSources src;
+  RunConfig rc;
+  AddConfigFlags(&flags, &src);
+  AddRunFlags(&flags, &src, &rc.duration);
+  if (auto st = flags.ParseFlagsOnly(args_); !st.ok()) {
+    return st;
   }
-  auto c = config::LoadConfig(src.path, src.overrides);
+  auto c = src.Load();
   if (!c.ok()) {
     return c.status();
   }
-  // Pass 2: the flags, over the configuration.
-  RunConfig rc;
   rc.config = *std::move(c);
-  const config::Driver& d = rc.config.saker.driver;
-  rc.driver.ring_bytes_per_cpu = d.ring_bytes;
-  rc.driver.coalesce_us = d.coalesce_us;
-  rc.driver.snaplen = d.snaplen;
-  rc.driver.syscalls = d.syscalls;
-  FlagSet pass2("run");
-  FileAndOverrides again;
-  AddConfigFlags(&pass2, &again);
-  bool first_rule = true, first_bind = true;
-  AddRunFlags(&pass2, &rc, &first_rule, &first_bind);
-  if (auto st = pass2.ParseFlagsOnly(args_); !st.ok()) {
-    return st;
-  }
+  rc.driver = DriverOptionsOf(rc.config);
   return rc;
 }
 
 std::string RunInvocation::Usage() const {
   FlagSet flags("run");
-  FileAndOverrides src;
+  ConfigSources src;
+  double duration = 0;
   AddConfigFlags(&flags, &src);
-  RunConfig rc;
-  bool a = true, b = true;
-  AddRunFlags(&flags, &rc, &a, &b);
+  AddRunFlags(&flags, &src, &duration);
   return flags.Usage();
 }
 

@@ -1,6 +1,8 @@
 // What `sakerd run` runs with: the configuration file (-c), the -o
 // overrides, then the command-line flags, each overriding the one before.
-// Read once at start and again, the same way, on every reload.
+// A flag that stands for a key is an override of that key, validated by the
+// same schema (config::FlagSetting). Read once at start and again, the same
+// way, on every reload.
 #pragma once
 
 #include <string>
