@@ -11,12 +11,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/api/falco_services.h"
 #include "server/api/saker_services.h"
 #include "server/api/tls_credentials.h"
+#include "server/api/unix_socket.h"
 
 namespace saker::api {
 namespace {
@@ -52,6 +54,23 @@ absl::Status PrepareSocketDir(const std::string& path) {
     }
   }
   return absl::OkStatus();
+}
+
+// Readies a unix listener's path under its directory's lock (held until the
+// server listens): the directory exists, and nothing but a stale socket was
+// there. A live server's socket is refused, never removed.
+absl::Status ClaimSocket(const std::string& path, std::set<std::string>* seen,
+                         SocketDirLocks* locks) {
+  if (!seen->insert(path).second) {
+    return absl::InvalidArgumentError(absl::StrCat("the unix socket ", path, " is listed twice"));
+  }
+  if (auto st = PrepareSocketDir(path); !st.ok()) {
+    return st;
+  }
+  if (auto st = locks->LockDirOf(path); !st.ok()) {
+    return st;
+  }
+  return ClaimUnixSocketPath(path);
 }
 
 absl::Status SetSocketAccess(const Listener& l, const std::string& path) {
@@ -140,11 +159,12 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   ports_.assign(listeners.size(), 0);
+  std::set<std::string> socket_paths;
+  SocketDirLocks socket_locks;  // until BuildAndStart has bound the sockets
   for (size_t i = 0; i < listeners.size(); ++i) {
     const Listener& l = listeners[i];
     if (l.is_unix()) {
-      std::string path = SocketPath(l.address);
-      if (auto st = PrepareSocketDir(path); !st.ok()) {
+      if (auto st = ClaimSocket(SocketPath(l.address), &socket_paths, &socket_locks); !st.ok()) {
         return st;
       }
       builder.AddListeningPort(l.address, grpc::InsecureServerCredentials());
@@ -196,8 +216,13 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
       continue;
     }
     std::string path = SocketPath(listeners[i].address);
-    socket_paths_.push_back(path);
-    if (auto st = SetSocketAccess(listeners[i], path); !st.ok()) {
+    auto file = IdentifySocketFile(path);
+    absl::Status st = file.status();
+    if (file.ok()) {
+      socket_files_.push_back(*file);
+      st = SetSocketAccess(listeners[i], path);
+    }
+    if (!st.ok()) {
       Shutdown();
       return st;
     }
@@ -245,10 +270,10 @@ void ApiServer::Shutdown() {
   server_->Wait();
   server_.reset();
   services_.clear();
-  for (const auto& path : socket_paths_) {
-    unlink(path.c_str());
+  for (const SocketFile& file : socket_files_) {
+    RemoveSocketFileIfOurs(file);  // not one another server made there since
   }
-  socket_paths_.clear();
+  socket_files_.clear();
   tls_stages_.clear();
 }
 

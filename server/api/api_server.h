@@ -29,6 +29,7 @@
 #include "server/api/hub.h"
 #include "server/api/interfaces.h"
 #include "server/api/tls_stage.h"
+#include "server/api/unix_socket.h"
 
 namespace grpc {
 class Server;
@@ -113,11 +114,13 @@ class ApiServer {
   EventHub& events() { return events_; }
 
   // Binds every listener and starts serving. Errors name the cause (bad
-  // certificate, address in use, ...). Call once.
+  // certificate, address in use, ...). A unix socket path where a server
+  // listens is refused (FAILED_PRECONDITION naming it) and left alone; only a
+  // stale socket is replaced (unix_socket.h). Call once.
   absl::Status Start(const ApiServerOptions& options);
   // Ends every open stream with a status (Falco streams OK, v1 UNAVAILABLE),
-  // waits up to shutdown_grace for them, cancels the rest, removes the
-  // sockets. Idempotent.
+  // waits up to shutdown_grace for them, cancels the rest, removes its
+  // sockets (only those still its own). Idempotent.
   void Shutdown();
 
   // Re-reads every mTLS listener's certificate, key and CA files. All are
@@ -143,7 +146,7 @@ class ApiServer {
   std::vector<std::unique_ptr<TlsStage>> tls_stages_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<int> ports_;
-  std::vector<std::string> socket_paths_;
+  std::vector<SocketFile> socket_files_;
 };
 
 }  // namespace saker::api

@@ -72,9 +72,31 @@ TEST(HubTest, ResumeOlderThanHistoryReportsExpired) {
   auto seqs = Drain(c, &gaps);
   ASSERT_EQ(gaps.size(), 1u);
   EXPECT_EQ(gaps[0].reason, Gap::Reason::kExpired);
+  // The history holds 7..10: all of it comes, the gap is exactly 2..6.
   EXPECT_EQ(gaps[0].from, 2u);
-  EXPECT_EQ(gaps[0].to, 7u);
-  EXPECT_EQ(seqs, (std::vector<uint64_t>{8, 9, 10}));
+  EXPECT_EQ(gaps[0].to, 6u);
+  EXPECT_EQ(gaps[0].count, 5u);
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{7, 8, 9, 10}));
+  EXPECT_EQ(c.dropped(), 5u);
+}
+
+TEST(HubTest, ResumeAtTheOldestHasNoGapAndOneBeforeAGapOfOne) {
+  AlertHub hub(4);
+  for (int i = 0; i < 10; ++i) {
+    PublishSyntheticAlert(hub, i);
+  }
+  Cursor<AlertRecord> at(&hub, StartAt{StartAt::Kind::kSequence, 7});
+  std::vector<Gap> gaps;
+  EXPECT_EQ(Drain(at, &gaps), (std::vector<uint64_t>{7, 8, 9, 10}));
+  EXPECT_TRUE(gaps.empty());
+
+  Cursor<AlertRecord> before(&hub, StartAt{StartAt::Kind::kSequence, 6});
+  EXPECT_EQ(Drain(before, &gaps), (std::vector<uint64_t>{7, 8, 9, 10}));
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].from, 6u);
+  EXPECT_EQ(gaps[0].to, 6u);
+  EXPECT_EQ(gaps[0].count, 1u);
+  EXPECT_EQ(gaps[0].reason, Gap::Reason::kExpired);
 }
 
 TEST(HubTest, ResumeBeyondNewestIsLive) {

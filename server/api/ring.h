@@ -4,7 +4,8 @@
 // any number of cursors. This is the whole fan-out: a subscriber's bounded
 // queue is the window between its cursor and the newest record, at most the
 // ring's capacity. Publishing overwrites the oldest slot in place; a cursor
-// the ring has lapped gets a Gap (count and range) and moves on. The
+// the ring has lapped gets a Gap (count and range) and moves on; a start older
+// than the history gets a Gap for exactly what is gone, then all it holds. The
 // publisher never waits for a subscriber, and memory does not grow with the
 // number of subscribers or with how far behind they are.
 
@@ -146,11 +147,17 @@ class Cursor {
       }
       uint64_t oldest = ring_->oldest();
       if (pos_ < oldest) {
-        // Lapped: resume a quarter of the ring behind the newest, not at the
-        // oldest slot the publisher is about to overwrite (which would make
-        // a slow reader chase the tail, one gap per record).
-        uint64_t resume = std::max(oldest, limit - std::min<uint64_t>(limit - oldest,
-                                                                      ring_->capacity() / 4 * 3));
+        // A requested start older than the history (a resume): everything
+        // the ring still holds is delivered, the gap is exactly what is
+        // gone. Lapped while streaming: resume a quarter of the ring behind
+        // the newest, not at the oldest slot the publisher is about to
+        // overwrite (which would make a slow reader chase the tail, one gap
+        // per record).
+        uint64_t resume =
+            expired_reason_
+                ? oldest
+                : std::max(oldest,
+                           limit - std::min<uint64_t>(limit - oldest, ring_->capacity() / 4 * 3));
         gap->from = pos_;
         gap->to = resume - 1;
         gap->count = resume - pos_;

@@ -2,6 +2,8 @@
 // and losses, as the metrics see them, over real connections.
 
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "saker/v1/alerts.grpc.pb.h"
@@ -17,9 +19,14 @@ namespace ev1 = saker::events::v1;
 using testing::TestServer;
 using testing::WaitFor;
 
-const SubscriberSnapshot* Find(const std::vector<SubscriberSnapshot>& v, StreamKind kind) {
+// A copy, not a pointer: subscriber_stats() returns a fresh vector each call,
+// and a pointer into it would dangle once that temporary is gone.
+std::optional<SubscriberSnapshot> Find(const std::vector<SubscriberSnapshot>& v, StreamKind kind) {
   auto it = std::find_if(v.begin(), v.end(), [kind](const auto& s) { return s.kind == kind; });
-  return it == v.end() ? nullptr : &*it;
+  if (it == v.end()) {
+    return std::nullopt;
+  }
+  return *it;
 }
 
 TEST(SubscriberStatsTest, KindPeerDepthAndDrops) {
@@ -36,10 +43,10 @@ TEST(SubscriberStatsTest, KindPeerDepthAndDrops) {
   ASSERT_TRUE(WaitFor([&] { return ts.server().subscriber_stats().size() == 2; }));
 
   auto stats = ts.server().subscriber_stats();
-  const SubscriberSnapshot* a = Find(stats, StreamKind::kAlerts);
-  const SubscriberSnapshot* e = Find(stats, StreamKind::kEvents);
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(e, nullptr);
+  const std::optional<SubscriberSnapshot> a = Find(stats, StreamKind::kAlerts);
+  const std::optional<SubscriberSnapshot> e = Find(stats, StreamKind::kEvents);
+  ASSERT_TRUE(a.has_value());
+  ASSERT_TRUE(e.has_value());
   EXPECT_NE(a->id, e->id);
   EXPECT_FALSE(a->peer.empty());
   EXPECT_NE(e->peer.find("127.0.0.1"), std::string::npos) << e->peer;
@@ -53,8 +60,8 @@ TEST(SubscriberStatsTest, KindPeerDepthAndDrops) {
     PublishSyntheticAlert(ts.alerts(), i);
   }
   ASSERT_TRUE(WaitFor([&] {
-    const auto* s = Find(ts.server().subscriber_stats(), StreamKind::kAlerts);
-    return s != nullptr && s->queue_depth > 0;
+    const auto s = Find(ts.server().subscriber_stats(), StreamKind::kAlerts);
+    return s.has_value() && s->queue_depth > 0;
   }));
 
   // Reading everything: the losses it was told about are the ones counted.
@@ -69,12 +76,11 @@ TEST(SubscriberStatsTest, KindPeerDepthAndDrops) {
   }
   EXPECT_GT(lost, 0u);
   ASSERT_TRUE(WaitFor([&] {
-    auto now = ts.server().subscriber_stats();
-    const auto* s = Find(now, StreamKind::kAlerts);
-    return s != nullptr && s->dropped == lost && s->delivered == seen && s->queue_depth == 0;
+    const auto s = Find(ts.server().subscriber_stats(), StreamKind::kAlerts);
+    return s.has_value() && s->dropped == lost && s->delivered == seen && s->queue_depth == 0;
   }));
-  const auto* ev = Find(ts.server().subscriber_stats(), StreamKind::kEvents);
-  ASSERT_NE(ev, nullptr);
+  const auto ev = Find(ts.server().subscriber_stats(), StreamKind::kEvents);
+  ASSERT_TRUE(ev.has_value());
   EXPECT_EQ(ev->dropped, 0u);
 
   actx.TryCancel();

@@ -219,16 +219,16 @@ TEST(V1ApiTest, ResumeOlderThanHistoryGetsExpiredGapFirst) {
   av1::SubscribeRequest req;
   req.set_from_sequence(3);
   AlertStream s(ts.Unix(), req);
-  // The history holds 13..20; a lapped cursor resumes 3/4 of it back: 15.
-  auto got = s.Read(7);
-  ASSERT_EQ(got.size(), 7u);
+  // The history holds 13..20: all of it comes after the gap (3..12).
+  auto got = s.Read(9);
+  ASSERT_EQ(got.size(), 9u);
   ASSERT_TRUE(got[0].has_gap());
   EXPECT_EQ(got[0].gap().from_sequence(), 3u);
-  EXPECT_EQ(got[0].gap().to_sequence(), 14u);
-  EXPECT_EQ(got[0].gap().count(), 12u);
+  EXPECT_EQ(got[0].gap().to_sequence(), 12u);
+  EXPECT_EQ(got[0].gap().count(), 10u);
   EXPECT_EQ(got[0].gap().reason(), av1::GAP_REASON_HISTORY_EXPIRED);
-  EXPECT_EQ(got[1].alert().sequence(), 15u);
-  EXPECT_EQ(got[6].alert().sequence(), 20u);
+  EXPECT_EQ(got[1].alert().sequence(), 13u);
+  EXPECT_EQ(got[8].alert().sequence(), 20u);
 
   av1::SubscribeRequest oldest;
   oldest.set_from_oldest(true);
@@ -335,17 +335,18 @@ TEST(V1ApiTest, BatchedFormKeepsFiltersAndSendsGapsAlone) {
   AlertStream s(ts.Unix(), req);
   auto got = s.Read(2);
   ASSERT_EQ(got.size(), 2u);
-  // The history holds 25..40; the lapped cursor resumes at 29.
+  // The history holds 25..40: all of it is read after the gap (1..24).
   ASSERT_TRUE(got[0].has_gap());
   EXPECT_EQ(got[0].gap().from_sequence(), 1u);
-  EXPECT_EQ(got[0].gap().to_sequence(), 28u);
+  EXPECT_EQ(got[0].gap().to_sequence(), 24u);
+  EXPECT_EQ(got[0].gap().count(), 24u);
   EXPECT_EQ(got[0].gap().reason(), av1::GAP_REASON_HISTORY_EXPIRED);
   ASSERT_TRUE(got[1].has_batch());
   std::vector<uint64_t> seqs;
   for (const auto& a : got[1].batch().alerts()) {
     seqs.push_back(a.sequence());
   }
-  EXPECT_EQ(seqs, (std::vector<uint64_t>{30, 34, 38}));  // rule 1: n % 4 == 1
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{26, 30, 34, 38}));  // rule 1: n % 4 == 1
   PublishSyntheticAlert(ts.alerts(), 41);  // sequence 41, rule 1: live
   got = s.Read(1);
   ASSERT_EQ(got.size(), 1u);
@@ -406,11 +407,11 @@ TEST(V1ApiTest, EventsWithTypeFilterResumeAndGap) {
   ev1::SubscribeResponse r;
   ASSERT_TRUE(reader->Read(&r));
   ASSERT_TRUE(r.has_gap());
-  EXPECT_EQ(r.gap().count(), 28u);  // holds 25..40, resumes at 40 - 12 + 1
+  EXPECT_EQ(r.gap().count(), 24u);  // holds 25..40: 1..24 are gone
   EXPECT_EQ(r.gap().reason(), ev1::GAP_REASON_HISTORY_EXPIRED);
   ASSERT_TRUE(reader->Read(&r));
   EXPECT_EQ(r.event().type(), "connect");
-  EXPECT_EQ(r.event().sequence(), 29u);  // n=28: 28 % 3 == 1
+  EXPECT_EQ(r.event().sequence(), 26u);  // n=25: 25 % 3 == 1
   EXPECT_EQ(r.event().args_size(), 2);
   EXPECT_EQ(r.event().args(0).name(), "name");
   EXPECT_EQ(r.event().args(0).value(), "/bin/true");

@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api/api_server.h"
+#include "server/api/unix_socket.h"
 #include "server/capture/proc_snapshot.h"
 #include "server/daemon/alert_outputs.h"
 #include "server/daemon/api_bridge.h"
@@ -135,6 +136,22 @@ absl::Status PrepareSocketDirs(const config::Config& c) {
   return absl::OkStatus();
 }
 
+// A server already listening on one of the API's unix sockets (a second
+// sakerd on the same path): refused before the probe is loaded or an output
+// opened. Changes nothing; ApiServer::Start checks again under a lock, when
+// it replaces a stale socket.
+absl::Status CheckApiSockets(const config::Config& c) {
+  for (const std::string& b : c.ApiBinds()) {
+    if (b.rfind("unix://", 0) != 0) {
+      continue;
+    }
+    if (auto state = api::ProbeUnixSocketPath(b.substr(7)); !state.ok()) {
+      return state.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
 observe::WebServerOptions WebOptionsOf(const config::Config& c) {
   observe::WebServerOptions o;
   const config::Webserver& w = c.webserver;
@@ -194,6 +211,9 @@ int RunDetect(const std::vector<std::string>& args) {
     return 1;
   };
   LogConfigWarnings(c, &log);
+  if (auto st = CheckApiSockets(c); !st.ok()) {
+    return fail(st);
+  }
 
   const std::string hostname = AlertHostname();
   RulesHandle rules(EngineOptionsOf(c, hostname), c.rules_files);
