@@ -31,7 +31,7 @@ constexpr char kUsage[] =
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0].rfind("-", 0) == 0 && args[0] != "-h" && args[0] != "--help") {
+  if (args.empty() || (args[0].rfind("-", 0) == 0 && args[0] != "-h" && args[0] != "--help")) {
     return saker::daemon::RunDetect(args);  // `sakerd [run flags]`
   }
   const std::string cmd = args[0];

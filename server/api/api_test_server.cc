@@ -1,7 +1,8 @@
 // A standalone API server publishing synthetic alerts and events, to test
 // clients and the conformance suite before detection is wired:
-//   bazel run //server/api:api_test_server -- --grpc-bind unix:///tmp/s.sock \
+//   bazel run //server/api:api_test_server -- --grpc-bind unix:///tmp/s.sock
 //       --rate 100 [--grpc-bind 127.0.0.1:5060 --tls-cert F --tls-key F --tls-ca F]
+// (one command line).
 // The --tls-* flags apply to every TCP --grpc-bind. Stops on SIGINT/SIGTERM.
 
 #include <csignal>

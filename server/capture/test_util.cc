@@ -4,8 +4,10 @@
 #include <sys/socket.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include "gtest/gtest.h"
 #include "server/capture/codec.h"
@@ -94,7 +96,9 @@ EventBuffer SampleEvents(size_t n) {
     h.tid = static_cast<uint32_t>(100 + i);
     h.pid = 100;
     h.ret = -static_cast<int64_t>(i % 5);
-    std::snprintf(h.comm, sizeof(h.comm), "evt%zu", i);
+    // "evt<i>", cut to a comm's 15 characters; h = {} left it NUL-padded.
+    std::string comm = ("evt" + std::to_string(i)).substr(0, sizeof(h.comm) - 1);
+    std::memcpy(h.comm, comm.data(), comm.size());
     uint64_t args[6] = {i, ~i, 0, 1, 2, 3};
     std::vector<BlobSpec> blobs;
     switch (i % 5) {

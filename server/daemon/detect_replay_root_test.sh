@@ -38,18 +38,30 @@ grep -q '"proc.name":"cat"' "$tmp/replay1.jsonl" || fail "no alert for cat /etc/
 grep -q '"fd.name":"/etc/shadow"' "$tmp/replay1.jsonl" || fail "alert lacks fd.name=/etc/shadow"
 grep -q "shadow-link" "$tmp/replay1.jsonl" || fail "no alert for the symlink over /etc/shadow"
 
-# 2. The upstream stable rules, when ../shared is there.
+# 2. The upstream stable rules, when shared/ is there: $SAKER_SHARED, or a
+# shared/ folder beside the clone (found by walking up from this script's
+# source, which the runfiles link to).
+rel=compat/falco-rules/falco_rules.yaml
 upstream=""
-for d in "${SAKER_SHARED:-}" "$TEST_SRCDIR/../../shared" "$(dirname "$sakerd")/../../../../../shared" /work/shared; do
-  [[ -n $d && -f $d/compat/falco-rules/falco_rules.yaml ]] && upstream="$d/compat/falco-rules/falco_rules.yaml" && break
-done
+if [[ -n ${SAKER_SHARED:-} ]]; then
+  [[ -f $SAKER_SHARED/$rel ]] && upstream=$SAKER_SHARED/$rel
+else
+  d=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
+  while [[ $d != / ]]; do
+    [[ -f $d/shared/$rel ]] && upstream=$d/shared/$rel && break
+    d=$(dirname "$d")
+  done
+fi
 if [[ -n $upstream ]]; then
   "$sakerd" replay "$tmp/t.scap" -r "$upstream" --json >"$tmp/up.jsonl" 2>"$tmp/up.err" ||
     fail "replay with upstream rules failed: $(cat "$tmp/up.err")"
   grep -q '"rule":"Read sensitive file untrusted"' "$tmp/up.jsonl" || fail "upstream: no 'Read sensitive file untrusted'"
   grep -q '"rule":"Create Symlink Over Sensitive Files"' "$tmp/up.jsonl" || fail "upstream: no symlink alert"
 else
-  echo "SKIP (upstream part): Falco's rule files are not beside the repo (set SAKER_SHARED)"
+  missing=${SAKER_SHARED:+$SAKER_SHARED/$rel}
+  echo "SKIP (upstream part): ${missing:-$rel (no shared/ beside the repository)} not found:" \
+    "set SAKER_SHARED to a directory holding Falco's rule files (compat/falco-rules/)," \
+    "or place that directory, named shared/, beside the clone"
 fi
 
 # 3. Live: sakerd run prints the alert as it happens.

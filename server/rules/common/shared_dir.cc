@@ -8,6 +8,8 @@
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+
 namespace saker::rules {
 namespace {
 
@@ -96,6 +98,26 @@ std::optional<std::string> FindFalcoRulesDir() {
     return std::nullopt;
   }
   return dir;
+}
+
+absl::StatusOr<std::string> LocateSharedFile(absl::string_view relative) {
+  constexpr absl::string_view kHow =
+      "set SAKER_SHARED to a directory holding Falco's rule files (compat/falco-rules/) and "
+      "the spec data (spec/data/), or place that directory, named shared/, beside the clone";
+  std::optional<std::string> shared = FindSharedDir();
+  if (!shared) {
+    const char* env = std::getenv("SAKER_SHARED");
+    std::string where = env != nullptr && *env != '\0'
+                            ? absl::StrCat("SAKER_SHARED=", env, " is not a directory")
+                            : std::string("no shared/ directory beside the repository");
+    return absl::NotFoundError(absl::StrCat(relative, " not found (", where, "): ", kHow));
+  }
+  std::string path = absl::StrCat(*shared, "/", relative);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat(path, " not found: ", kHow));
+  }
+  return path;
 }
 
 std::optional<std::string> ReadWholeFile(const std::string& path) {

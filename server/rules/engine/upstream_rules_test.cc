@@ -1,12 +1,13 @@
 // Falco's upstream rule files load unmodified (alone and together), every
 // rule compiles, and the event-type index matches the spec's oracle
 // (shared/spec/data/rules_index.tsv). Files are read from the shared/
-// directory ($SAKER_SHARED, or a sibling of the workspace); the test skips
-// when it is absent.
+// directory ($SAKER_SHARED, or a sibling of the workspace); the tests skip,
+// naming the missing file, when it is absent.
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -24,18 +25,25 @@ const char* kFiles[] = {"falco_rules.yaml", "falco-incubating_rules.yaml",
 class UpstreamRulesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto dir = FindFalcoRulesDir();
-    if (!dir) {
-      GTEST_SKIP() << "shared/compat/falco-rules not found (set SAKER_SHARED or place shared/ "
-                      "beside the repository); skipping upstream compatibility tests";
+    // Every file the tests read, from outside the repository: without one,
+    // skip and say which is missing and how to provide it.
+    for (const char* f : kFiles) {
+      absl::StatusOr<std::string> path = LocateSharedFile(absl::StrCat("compat/falco-rules/", f));
+      if (!path.ok()) {
+        GTEST_SKIP() << path.status().message();
+      }
+      paths_[f] = *path;
     }
-    dir_ = *dir;
-    shared_ = *FindSharedDir();
+    absl::StatusOr<std::string> index = LocateSharedFile("spec/data/rules_index.tsv");
+    if (!index.ok()) {
+      GTEST_SKIP() << index.status().message();
+    }
+    index_ = *index;
   }
-  std::string Path(const char* f) const { return dir_ + "/" + f; }
+  std::string Path(const char* f) const { return paths_.at(f); }
 
-  std::string dir_;
-  std::string shared_;
+  std::map<std::string, std::string> paths_;
+  std::string index_;
 };
 
 struct Expected {
@@ -46,9 +54,9 @@ struct Expected {
   std::vector<std::string> fields;
 };
 
-std::map<std::string, Expected> ReadIndex(const std::string& shared) {
+std::map<std::string, Expected> ReadIndex(const std::string& path) {
   std::map<std::string, Expected> out;
-  auto text = ReadWholeFile(shared + "/spec/data/rules_index.tsv");
+  auto text = ReadWholeFile(path);
   if (!text) {
     return out;
   }
@@ -100,7 +108,7 @@ TEST_F(UpstreamRulesTest, AllThreeTogetherAndIndexMatchesOracle) {
   EXPECT_EQ(s.enabled_rules, 81u);
   EXPECT_EQ(s.macros, 315u);
   EXPECT_EQ(s.lists, 118u);
-  std::map<std::string, Expected> index = ReadIndex(shared_);
+  std::map<std::string, Expected> index = ReadIndex(index_);
   ASSERT_EQ(index.size(), 93u);
   for (const auto& [name, exp] : index) {
     const CompiledRule* r = engine.rule_set()->Find(name);
@@ -119,7 +127,8 @@ TEST_F(UpstreamRulesTest, AllThreeTogetherAndIndexMatchesOracle) {
 }
 
 TEST_F(UpstreamRulesTest, EachFileAloneMatchesItsOracleRows) {
-  std::map<std::string, Expected> index = ReadIndex(shared_);
+  std::map<std::string, Expected> index = ReadIndex(index_);
+  ASSERT_EQ(index.size(), 93u);
   for (const char* file : kFiles) {
     Engine engine;
     ASSERT_TRUE(engine.LoadFiles({Path(file)}).ok()) << file;
