@@ -80,15 +80,17 @@ absl::StatusOr<std::unique_ptr<Filter>> ConditionCompiler::CompileNode(const Nod
       return MakeNot(std::move(*f));
     }
     case Node::Kind::kMacroRef:
+      if (n.expansion != nullptr) {
+        return CompileMacro(n);
+      }
       return Error(n.pos, absl::StrCat("Undefined macro '", n.macro, "' used in filter."));
     case Node::Kind::kCheck:
       break;
   }
   // Share identical checks across rules (evaluated once per event).
-  std::string key = absl::StrCat(n.lhs.ToString(), "\x01", n.op, "\x01", n.modifier, "\x01",
-                                 static_cast<int>(n.rhs_kind), "\x01",
-                                 n.rhs_kind == Node::RhsKind::kOperand ? n.rhs.ToString() : "",
-                                 "\x01", n.value);
+  std::string key = absl::StrCat(
+      n.lhs.ToString(), "\x01", n.op, "\x01", n.modifier, "\x01", static_cast<int>(n.rhs_kind),
+      "\x01", n.rhs_kind == Node::RhsKind::kOperand ? n.rhs.ToString() : "", "\x01", n.value);
   for (const std::string& v : n.list) {
     absl::StrAppend(&key, "\x02", v);
   }
@@ -104,6 +106,27 @@ absl::StatusOr<std::unique_ptr<Filter>> ConditionCompiler::CompileNode(const Nod
   std::shared_ptr<Filter> memo = MakeMemo(std::move(*f));
   shared.emplace(std::move(key), memo);
   return MakeShared(std::move(memo));
+}
+
+absl::StatusOr<std::unique_ptr<Filter>> ConditionCompiler::CompileMacro(const Node& n) {
+  auto& cache = refs_->macro_filters();
+  auto it = cache.find(n.expansion.get());
+  if (it == cache.end()) {
+    std::vector<std::string> notes;
+    std::vector<std::string>* outer = warnings_;
+    warnings_ = &notes;
+    auto f = CompileNode(*n.expansion);
+    warnings_ = outer;
+    if (!f.ok()) {
+      return f.status();
+    }
+    FieldRefTable::MacroFilter entry{n.expansion, MakeMemo(std::move(*f)), std::move(notes)};
+    it = cache.emplace(n.expansion.get(), std::move(entry)).first;
+  }
+  if (warnings_ != nullptr) {
+    warnings_->insert(warnings_->end(), it->second.notes.begin(), it->second.notes.end());
+  }
+  return MakeShared(it->second.filter);
 }
 
 absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Operand_(const ValueExpr& e,
@@ -141,12 +164,13 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Operand_(const Value
   if (!for_output && fi.Has(FieldFlag::kPrintOnly)) {
     return Error(e.pos, absl::StrCat("field '", fi.name, "' can only be used in outputs"));
   }
-  if (!rf.has_arg && (std::string(fi.name) == "evt.type" || std::string(fi.name) == "syscall.type")) {
+  if (!rf.has_arg &&
+      (std::string(fi.name) == "evt.type" || std::string(fi.name) == "syscall.type")) {
     return MakeEvtTypeOperand();
   }
   bool all = fi.Has(FieldFlag::kAnyAncestor) && !rf.has_arg;
-  const FieldRef* ref =
-      refs_->Intern(rf, all, fi.Has(FieldFlag::kEitherEndpoint), e.name == fi.name ? shown : e.name);
+  const FieldRef* ref = refs_->Intern(rf, all, fi.Has(FieldFlag::kEitherEndpoint),
+                                      e.name == fi.name ? shown : e.name);
   return MakeFieldOperand(ref);
 }
 
@@ -167,8 +191,7 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Transformer(const Va
     return Error(e.pos, absl::StrCat("transformer '", e.name, "' is not supported"));
   }
   if (e.has_arg) {
-    return Error(e.pos, absl::StrCat("an index on the result of '", e.name,
-                                     "' is not supported"));
+    return Error(e.pos, absl::StrCat("an index on the result of '", e.name, "' is not supported"));
   }
   std::vector<std::unique_ptr<Operand>> args;
   std::vector<std::string> literals;
@@ -197,15 +220,14 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Transformer(const Va
     FieldType in = args[0]->type();
     bool str = in == FieldType::kCHARBUF;
     bool bytes = in == FieldType::kBYTEBUF;
-    bool ok = (*kind == TransformKind::kB64 || *kind == TransformKind::kLen) ? (str || bytes)
-                                                                              : str;
+    bool ok = (*kind == TransformKind::kB64 || *kind == TransformKind::kLen) ? (str || bytes) : str;
     if (!ok && !(*kind == TransformKind::kLen && args[0]->is_list())) {
       return Error(e.pos, absl::StrCat("transformer '", e.name, "' cannot be applied to a ",
                                        FieldTypeName(in), " field"));
     }
-    out = *kind == TransformKind::kLen ? FieldType::kUINT64
+    out = *kind == TransformKind::kLen   ? FieldType::kUINT64
           : *kind == TransformKind::kB64 ? in
-                                          : FieldType::kCHARBUF;
+                                         : FieldType::kCHARBUF;
   } else if (*kind == TransformKind::kJoin) {
     if (args.size() != 2 || args[0] != nullptr || args[1] == nullptr) {
       return Error(e.pos, "join takes a separator string and a field");

@@ -9,8 +9,14 @@
 
 namespace saker::rules {
 
+// The default nesting limit (saker.rules.limits.max_depth): libsinsp's
+// default, 10x the deepest of Falco's upstream rules (9 after expansion).
+// Falco's own value, 1000, needs more stack than a gRPC thread can promise.
+inline constexpr int kDefaultMaxDepth = 100;
+
 struct ParseOptions {
-  int max_depth = 1000;  // Falco's value (libsinsp default is 100)
+  // Parentheses and transformers nested deeper than this are an error.
+  int max_depth = kDefaultMaxDepth;
 };
 
 // Parses a whole condition. On failure the status message describes the
