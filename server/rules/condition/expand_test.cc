@@ -8,15 +8,12 @@
 namespace saker::rules {
 namespace {
 
-std::string Subst(const std::string& cond,
-                  const std::map<std::string, std::vector<std::string>>& lists) {
+std::string Subst(const std::string& cond, const std::map<std::string, std::vector<std::string>>& lists) {
   SourceText st = SourceText::Synthetic(cond, Position{"f", 1, 1});
-  return SubstituteLists(st,
-                         [&](const std::string& n) -> const std::vector<std::string>* {
-                           auto it = lists.find(n);
-                           return it == lists.end() ? nullptr : &it->second;
-                         })
-      .text();
+  return SubstituteLists(st, [&](const std::string& n) -> const std::vector<std::string>* {
+           auto it = lists.find(n);
+           return it == lists.end() ? nullptr : &it->second;
+         }).text();
 }
 
 TEST(ListSubstitution, Basic) {
@@ -41,8 +38,9 @@ TEST(ListSubstitution, KeepsPositions) {
     st.AppendSynthetic(cond.substr(i, 1), Position{"f.yaml", 3, static_cast<int>(i) + 5});
   }
   std::vector<std::string> shells = {"bash", "sh"};
-  SourceText out =
-      SubstituteLists(st, [&](const std::string& n) { return n == "shells" ? &shells : nullptr; });
+  SourceText out = SubstituteLists(st, [&](const std::string& n) {
+    return n == "shells" ? &shells : nullptr;
+  });
   EXPECT_EQ(out.text(), "a in (bash, sh) and b");
   EXPECT_EQ(out.Locate(out.text().find("and")).ToString(), "f.yaml:3:19");
   EXPECT_EQ(out.Locate(out.text().find("sh)")).ToString(), "f.yaml:3:11");

@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     m.lhs.name = "proc.name";
     m.op = "exists";
     MacroDef def{"m", &m, 0, 0};
-    (void)ExpandMacros(
-        &*node, [&](const std::string& n) { return n == "m" ? &def : nullptr; }, SIZE_MAX, &err);
+    (void)ExpandMacros(&*node, [&](const std::string& n) { return n == "m" ? &def : nullptr; },
+                       SIZE_MAX, &err);
     volatile size_t sink = node->ToString().size();
     (void)sink;
   }

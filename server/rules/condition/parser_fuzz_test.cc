@@ -22,10 +22,9 @@ TEST(ParserFuzz, SeededMutationsDoNotCrash) {
       "join(',', proc.args) = 'a,b' and concat(proc.name, \"x\") glob '*x'",
       "not(evt.arg.flags contains O_CREAT) and evt.buffer bcontains cafebabe",
   };
-  testing::Mutator mut(
-      0x5a4e3,
-      {"(", ")",  " and ",   " or ", "not ",     "not(", "\"", "'",       "\\",         "[",
-       "]", "in", " exists", "val(", "tolower(", ",",    "=",  "my_list", "empty_list", " m "});
+  testing::Mutator mut(0x5a4e3, {"(", ")", " and ", " or ", "not ", "not(", "\"", "'", "\\",
+                                 "[", "]", "in", " exists", "val(", "tolower(", ",", "=",
+                                 "my_list", "empty_list", " m "});
   for (int i = 0; i < 20000; ++i) {
     std::string input = mut.Mutate(seeds[i % seeds.size()]);
     LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
