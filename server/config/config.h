@@ -195,6 +195,18 @@ struct Driver {
   std::vector<std::string> syscalls;  // empty = all
 };
 
+// saker.rules.limits.*: bounds on what rule files may expand to (the rules
+// engine's RuleLimits; the same defaults).
+struct RulesLimits {
+  uint32_t max_depth = 100;
+  uint64_t max_nodes = 200000;
+  uint64_t max_list_items = 10000;
+};
+
+struct SakerRules {
+  RulesLimits limits;
+};
+
 struct SakerWebserver {
   std::string readyz_endpoint = "/readyz";
 };
@@ -210,6 +222,7 @@ struct Saker {
   std::string group;
   Driver driver;
   SakerWebserver webserver;
+  SakerRules rules;
 };
 
 struct Config {

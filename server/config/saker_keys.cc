@@ -181,9 +181,24 @@ void AddProcessKeys(Schema* s) {
              [](Config & c) -> auto& { return c.saker.webserver.readyz_endpoint; }, CheckEndpoint));
 }
 
+void AddRulesKeys(Schema* s) {
+  auto l = [](Config& c) -> RulesLimits& { return c.saker.rules.limits; };
+  // 1000 levels need about 1 MiB of stack (README, "Resource limits").
+  s->Add("saker.rules.limits.max_depth",
+         Int<uint32_t>(
+             [l](Config & c) -> auto& { return l(c).max_depth; }, 1, 1000));
+  s->Add("saker.rules.limits.max_nodes",
+         Int<uint64_t>(
+             [l](Config & c) -> auto& { return l(c).max_nodes; }, 1, 100000000));
+  s->Add("saker.rules.limits.max_list_items",
+         Int<uint64_t>(
+             [l](Config & c) -> auto& { return l(c).max_list_items; }, 1, 100000000));
+}
+
 }  // namespace
 
 void AddSakerKeys(Schema* s) {
+  AddRulesKeys(s);
   AddApiKeys(s);
   AddOutputKeys(s);
   AddRateKeys(s);

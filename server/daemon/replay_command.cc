@@ -11,13 +11,15 @@
 #include "server/daemon/detection.h"
 #include "server/daemon/event_output.h"
 #include "server/daemon/flags.h"
+#include "server/daemon/run_config.h"
 
 namespace saker::daemon {
 namespace {
 
 int ReplayAlerts(capture::CaptureSource* source, const std::vector<std::string>& rule_files,
-                 bool json) {
+                 const rules::RuleLimits& limits, bool json) {
   rules::EngineOptions eo;
+  eo.limits = limits;
   // The capture's machine, not this one: replays print the same alerts
   // wherever they run.
   eo.alerts.hostname = source->header().hostname;
@@ -58,10 +60,14 @@ int RunReplay(const std::vector<std::string>& args) {
   bool builtin_rules = false;
   std::vector<std::string> rule_files;
   FlagSet flags("replay");
-  flags.Strings("--rules", "-r", "evaluate these rules and print alerts (repeatable)",
-                &rule_files);
-  flags.Bool("--builtin-rules", "evaluate Saker's built-in rules and print alerts",
-             &builtin_rules);
+  flags.Strings("--rules", "-r", "evaluate these rules and print alerts (repeatable)", &rule_files);
+  flags.Bool("--builtin-rules", "evaluate Saker's built-in rules and print alerts", &builtin_rules);
+  std::string config_path;
+  std::vector<std::string> overrides;
+  flags.String("--config", "-c", "a configuration file: its saker.rules.limits apply to -r",
+               &config_path);
+  flags.Strings("--option", "-o", "override one configuration key: KEY=VALUE (repeatable)",
+                &overrides);
   flags.Bool("--json", "print one JSON object per event on stdout", &json);
   flags.Bool("--quiet", "print no events, only the stats", &quiet);
   std::vector<std::string> positional;
@@ -79,7 +85,12 @@ int RunReplay(const std::vector<std::string>& args) {
     return 1;
   }
   if (!rule_files.empty() || builtin_rules) {
-    return ReplayAlerts(source->get(), rule_files, json);
+    auto limits = RuleLimitsOf(config_path, overrides);
+    if (!limits.ok()) {
+      std::fprintf(stderr, "sakerd: %s\n", std::string(limits.status().message()).c_str());
+      return 2;
+    }
+    return ReplayAlerts(source->get(), rule_files, *limits, json);
   }
   TeeSink tee;
   CountingSink counter;

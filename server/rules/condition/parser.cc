@@ -345,11 +345,10 @@ bool Parser::ParseTransformer(ValueExpr* out) {
   pos_ += out->name.size() + 1;
   SkipBlanks();
   for (;;) {
-    ValueExpr arg;
-    if (!ParseTransformerArg(&arg)) {
+    out->args.emplace_back();  // parsed in place: no ValueExpr on this recursive frame
+    if (!ParseTransformerArg(&out->args.back())) {
       return false;
     }
-    out->args.push_back(std::move(arg));
     SkipBlanks();
     if (Peek() == ',') {
       ++pos_;

@@ -12,20 +12,32 @@
 #include "server/rules/compiler/test_extractor.h"
 #include "server/rules/engine/engine.h"
 
-// Allocation counters for this test binary (replaceable operator new).
+// Allocation counters for this test binary: the replaceable (non-aligned)
+// operator new family, all of it, so that every delete matches its new.
 static std::atomic<size_t> g_allocs{0};
 static std::atomic<size_t> g_bytes{0};
 
-void* operator new(size_t n) {
+static void* Allocate(size_t n) noexcept {
   g_allocs.fetch_add(1, std::memory_order_relaxed);
   g_bytes.fetch_add(n, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) {
+  return std::malloc(n == 0 ? 1 : n);
+}
+static void* AllocateOrThrow(size_t n) {
+  if (void* p = Allocate(n)) {
     return p;
   }
   throw std::bad_alloc();
 }
+void* operator new(size_t n) { return AllocateOrThrow(n); }
+void* operator new[](size_t n) { return AllocateOrThrow(n); }
+void* operator new(size_t n, const std::nothrow_t&) noexcept { return Allocate(n); }
+void* operator new[](size_t n, const std::nothrow_t&) noexcept { return Allocate(n); }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace saker::rules {
 namespace {
