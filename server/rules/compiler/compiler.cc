@@ -132,9 +132,17 @@ absl::StatusOr<std::unique_ptr<Filter>> ConditionCompiler::CompileMacro(const No
 absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Operand_(const ValueExpr& e,
                                                                      bool for_output,
                                                                      bool transformed) {
+  // Transformers recurse (up to the depth limit): keep this frame small and
+  // the field's checks, with their temporaries, in a frame of their own.
   if (e.kind == ValueExpr::Kind::kTransformer) {
     return Transformer(e, for_output);
   }
+  return FieldOperand(e, for_output, transformed);
+}
+
+absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::FieldOperand(const ValueExpr& e,
+                                                                         bool for_output,
+                                                                         bool transformed) {
   if (e.kind != ValueExpr::Kind::kField) {
     return Error(e.pos, absl::StrCat("expected a field but found '", e.ToString(), "'"));
   }
@@ -211,8 +219,14 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Transformer(const Va
     args.push_back(std::move(*op));
     literals.emplace_back();
   }
+  return FinishTransformer(e, *kind, std::move(args), std::move(literals));
+}
+
+absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::FinishTransformer(
+    const ValueExpr& e, TransformKind kind, std::vector<std::unique_ptr<Operand>> args,
+    std::vector<std::string> literals) {
   FieldType out = FieldType::kCHARBUF;
-  bool single = *kind != TransformKind::kJoin && *kind != TransformKind::kConcat;
+  bool single = kind != TransformKind::kJoin && kind != TransformKind::kConcat;
   if (single) {
     if (args.size() != 1 || args[0] == nullptr) {
       return Error(e.pos, absl::StrCat("transformer '", e.name, "' takes exactly one field"));
@@ -220,22 +234,22 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Transformer(const Va
     FieldType in = args[0]->type();
     bool str = in == FieldType::kCHARBUF;
     bool bytes = in == FieldType::kBYTEBUF;
-    bool ok = (*kind == TransformKind::kB64 || *kind == TransformKind::kLen) ? (str || bytes) : str;
-    if (!ok && !(*kind == TransformKind::kLen && args[0]->is_list())) {
+    bool ok = (kind == TransformKind::kB64 || kind == TransformKind::kLen) ? (str || bytes) : str;
+    if (!ok && !(kind == TransformKind::kLen && args[0]->is_list())) {
       return Error(e.pos, absl::StrCat("transformer '", e.name, "' cannot be applied to a ",
                                        FieldTypeName(in), " field"));
     }
-    out = *kind == TransformKind::kLen   ? FieldType::kUINT64
-          : *kind == TransformKind::kB64 ? in
-                                         : FieldType::kCHARBUF;
-  } else if (*kind == TransformKind::kJoin) {
+    out = kind == TransformKind::kLen   ? FieldType::kUINT64
+          : kind == TransformKind::kB64 ? in
+                                        : FieldType::kCHARBUF;
+  } else if (kind == TransformKind::kJoin) {
     if (args.size() != 2 || args[0] != nullptr || args[1] == nullptr) {
       return Error(e.pos, "join takes a separator string and a field");
     }
   } else if (args.size() < 2) {
     return Error(e.pos, "concat takes at least two arguments");
   }
-  return MakeTransformOperand(*kind, out, std::move(args), std::move(literals));
+  return MakeTransformOperand(kind, out, std::move(args), std::move(literals));
 }
 
 }  // namespace saker::rules

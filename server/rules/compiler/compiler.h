@@ -71,7 +71,12 @@ class ConditionCompiler {
   absl::StatusOr<std::unique_ptr<Matcher>> CompileMatcher(const Node& n, const Operand& lhs);
   absl::StatusOr<std::unique_ptr<Operand>> Operand_(const ValueExpr& e, bool for_output,
                                                     bool transformed);
+  absl::StatusOr<std::unique_ptr<Operand>> FieldOperand(const ValueExpr& e, bool for_output,
+                                                        bool transformed);
   absl::StatusOr<std::unique_ptr<Operand>> Transformer(const ValueExpr& e, bool for_output);
+  absl::StatusOr<std::unique_ptr<Operand>> FinishTransformer(
+      const ValueExpr& e, TransformKind kind, std::vector<std::unique_ptr<Operand>> args,
+      std::vector<std::string> literals);
   absl::Status CheckOperator(const Node& n, const Operand& lhs);
   absl::Status Error(const Position& pos, std::string msg);
 

@@ -93,8 +93,12 @@ class Parser {
   bool ParseNary(Node* out, absl::string_view keyword, Node::Kind kind,
                  bool (Parser::*operand)(Node*));
   bool ParseNot(Node* out);
-  static void MakeParent(Node* out, Node::Kind kind, Position pos, std::vector<Node> children);
+  void WrapNot(Node* out, size_t start);
+  void MakeParent(Node* out, Node::Kind kind, size_t start, std::vector<Node> children);
   bool ParseCheck(Node* out);
+  bool ParseGroup(Node* out);
+  bool FailUnclosed();
+  bool ParseLeaf(Node* out);
   bool ParseCondition(Node* out);
   bool ParseFieldName(std::string* name);
   bool ParseField(ValueExpr* out);
@@ -170,16 +174,22 @@ bool Parser::ParseNary(Node* out, absl::string_view keyword, Node::Kind kind,
     }
   }
   if (!children.empty()) {
-    MakeParent(out, kind, Here(start), std::move(children));
+    MakeParent(out, kind, start, std::move(children));
   }
   return true;
 }
 
+void Parser::WrapNot(Node* out, size_t start) {
+  std::vector<Node> inner;
+  inner.push_back(std::move(*out));
+  MakeParent(out, Node::Kind::kNot, start, std::move(inner));
+}
+
 // Out of line, so that its temporaries stay off the recursive frames.
-void Parser::MakeParent(Node* out, Node::Kind kind, Position pos, std::vector<Node> children) {
+void Parser::MakeParent(Node* out, Node::Kind kind, size_t start, std::vector<Node> children) {
   *out = Node();
   out->kind = kind;
-  out->pos = std::move(pos);
+  out->pos = Here(start);
   out->children = std::move(children);
 }
 
@@ -203,33 +213,46 @@ bool Parser::ParseNot(Node* out) {
     return false;
   }
   if (nots % 2 == 1) {
-    std::vector<Node> inner;
-    inner.push_back(std::move(*out));
-    MakeParent(out, Node::Kind::kNot, Here(start), std::move(inner));
+    WrapNot(out, start);
   }
   return true;
 }
 
+// The recursion runs ParseOr -> ParseNary -> ParseAnd -> ParseNary ->
+// ParseNot -> ParseCheck -> ParseGroup -> ParseOr per parenthesis: these
+// frames hold no strings or Nodes (errors are built out of line).
 bool Parser::ParseCheck(Node* out) {
-  size_t start = pos_;
   if (Peek() == '(') {
-    // Depth counts nesting levels (parentheses and transformers).
-    if (!Enter()) {
-      return false;
-    }
-    ++pos_;
-    SkipBlanks();
-    if (!ParseOr(out)) {
-      return false;
-    }
-    SkipBlanks();
-    if (Peek() != ')') {
-      return Fail(pos_, absl::StrCat("expected ')' but found ", Snippet(pos_)));
-    }
-    ++pos_;
-    Leave();
-    return true;
+    return ParseGroup(out);
   }
+  return ParseLeaf(out);
+}
+
+bool Parser::ParseGroup(Node* out) {
+  // Depth counts nesting levels (parentheses and transformers).
+  if (!Enter()) {
+    return false;
+  }
+  ++pos_;
+  SkipBlanks();
+  if (!ParseOr(out)) {
+    return false;
+  }
+  SkipBlanks();
+  if (Peek() != ')') {
+    return FailUnclosed();
+  }
+  ++pos_;
+  Leave();
+  return true;
+}
+
+bool Parser::FailUnclosed() {
+  return Fail(pos_, absl::StrCat("expected ')' but found ", Snippet(pos_)));
+}
+
+bool Parser::ParseLeaf(Node* out) {
+  size_t start = pos_;
   out->pos = Here(start);
   std::string name;
   size_t save = pos_;
