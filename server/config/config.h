@@ -201,6 +201,14 @@ struct SakerCapture {
   uint64_t flush_interval_ms = 1000;
 };
 
+// saker.rules.limits.*: bounds on what rule files may expand to (the rules
+// engine's RuleLimits; the same defaults).
+struct RulesLimits {
+  uint32_t max_depth = 100;
+  uint64_t max_nodes = 200000;
+  uint64_t max_list_items = 10000;
+};
+
 struct SakerWebserver {
   std::string readyz_endpoint = "/readyz";
   uint64_t header_timeout_ms = 5000;  // accept to the end of the request head (TLS included)
@@ -211,6 +219,7 @@ struct SakerWebserver {
 struct SakerRules {
   // Start or reload with no rule enabled (detection off); refused otherwise.
   bool allow_empty = false;
+  RulesLimits limits;
 };
 
 struct Saker {

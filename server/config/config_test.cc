@@ -129,7 +129,7 @@ saker:
   driver: {ring_bytes: 65536, coalesce_us: 0, snaplen: 80, syscalls: [execve]}
   webserver: {readyz_endpoint: /ready, header_timeout_ms: 700, idle_timeout_ms: 300,
               max_connections: 9}
-  rules: {allow_empty: true}
+  rules: {allow_empty: true, limits: {max_depth: 50, max_nodes: 1000, max_list_items: 20}}
   capture: {flush_interval_ms: 250}
 rules:
   - disable: {rule: "Shell*"}
@@ -241,6 +241,9 @@ TEST(ConfigRoundTrip, EverySupportedKey) {
   EXPECT_EQ(c->saker.webserver.idle_timeout_ms, 300u);
   EXPECT_EQ(c->saker.webserver.max_connections, 9u);
   EXPECT_EQ(c->saker.capture.flush_interval_ms, 250u);
+  EXPECT_EQ(c->saker.rules.limits.max_depth, 50u);
+  EXPECT_EQ(c->saker.rules.limits.max_nodes, 1000u);
+  EXPECT_EQ(c->saker.rules.limits.max_list_items, 20u);
   EXPECT_EQ(c->Where("http_output.user_agent"), "all.yaml:17:15");
   EXPECT_EQ(c->Where("saker.api.binds[1]"), "all.yaml:52:35");
   EXPECT_EQ(c->Where("saker.api"), "all.yaml:57:20");  // its first key in key order
@@ -324,6 +327,9 @@ TEST(ConfigFiles, TheExampleSakerYamlLoadsAsTheDefaults) {
   EXPECT_EQ(c->outputs_queue.capacity, d->outputs_queue.capacity);
   EXPECT_EQ(c->webserver.listen_address, d->webserver.listen_address);
   EXPECT_EQ(c->saker.driver.ring_bytes, d->saker.driver.ring_bytes);
+  EXPECT_EQ(c->saker.rules.limits.max_depth, d->saker.rules.limits.max_depth);
+  EXPECT_EQ(c->saker.rules.limits.max_nodes, d->saker.rules.limits.max_nodes);
+  EXPECT_EQ(c->saker.rules.limits.max_list_items, d->saker.rules.limits.max_list_items);
   EXPECT_EQ(c->saker.rate_limit.max_burst, d->saker.rate_limit.max_burst);
   EXPECT_EQ(c->http_output.user_agent, d->http_output.user_agent);
   EXPECT_EQ(c->grpc_output.enabled, d->grpc_output.enabled);

@@ -197,6 +197,17 @@ void AddProcessKeys(Schema* s) {
 void AddRulesKeys(Schema* s) {
   s->Add("saker.rules.allow_empty",
          Bool([](Config & c) -> auto& { return c.saker.rules.allow_empty; }));
+  auto l = [](Config& c) -> RulesLimits& { return c.saker.rules.limits; };
+  // Each level costs about 0.7 KiB of stack on the compiling and evaluating threads.
+  s->Add("saker.rules.limits.max_depth",
+         Int<uint32_t>(
+             [l](Config & c) -> auto& { return l(c).max_depth; }, 1, 1000));
+  s->Add("saker.rules.limits.max_nodes",
+         Int<uint64_t>(
+             [l](Config & c) -> auto& { return l(c).max_nodes; }, 1, 100000000));
+  s->Add("saker.rules.limits.max_list_items",
+         Int<uint64_t>(
+             [l](Config & c) -> auto& { return l(c).max_list_items; }, 1, 100000000));
 }
 
 }  // namespace

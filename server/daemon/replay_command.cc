@@ -14,6 +14,7 @@
 #include "server/daemon/detection.h"
 #include "server/daemon/event_output.h"
 #include "server/daemon/flags.h"
+#include "server/daemon/run_config.h"
 
 namespace saker::daemon {
 namespace {
@@ -49,8 +50,10 @@ int Finish(const capture::CaptureSource& source, const std::string& path, uint64
 }
 
 int ReplayAlerts(capture::CaptureSource* source, const std::string& path,
-                 const std::vector<std::string>& rule_files, bool json, bool allow_truncated) {
+                 const std::vector<std::string>& rule_files, const rules::RuleLimits& limits,
+                 bool json, bool allow_truncated) {
   rules::EngineOptions eo;
+  eo.limits = limits;
   // The capture's machine, not this one: replays print the same alerts
   // wherever they run.
   eo.alerts.hostname = source->header().hostname;
@@ -88,6 +91,12 @@ int RunReplay(const std::vector<std::string>& args) {
   FlagSet flags("replay");
   flags.Strings("--rules", "-r", "evaluate these rules and print alerts (repeatable)", &rule_files);
   flags.Bool("--builtin-rules", "evaluate Saker's built-in rules and print alerts", &builtin_rules);
+  std::string config_path;
+  std::vector<std::string> overrides;
+  flags.String("--config", "-c", "a configuration file: its saker.rules.limits apply to -r",
+               &config_path);
+  flags.Strings("--option", "-o", "override one configuration key: KEY=VALUE (repeatable)",
+                &overrides);
   flags.Bool("--json", "print one JSON object per event on stdout", &json);
   flags.Bool("--quiet", "print no events, only the stats", &quiet);
   flags.Bool("--allow-truncated",
@@ -109,7 +118,12 @@ int RunReplay(const std::vector<std::string>& args) {
     return 1;
   }
   if (!rule_files.empty() || builtin_rules) {
-    return ReplayAlerts(source->get(), positional[0], rule_files, json, allow_truncated);
+    auto limits = RuleLimitsOf(config_path, overrides);
+    if (!limits.ok()) {
+      std::fprintf(stderr, "sakerd: %s\n", std::string(limits.status().message()).c_str());
+      return 2;
+    }
+    return ReplayAlerts(source->get(), positional[0], rule_files, *limits, json, allow_truncated);
   }
   TeeSink tee;
   CountingSink counter;

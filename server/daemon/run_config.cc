@@ -124,8 +124,27 @@ std::string RunInvocation::Usage() const {
 
 namespace saker::daemon {
 
+rules::RuleLimits RuleLimitsOf(const config::Config& c) {
+  const config::RulesLimits& l = c.saker.rules.limits;
+  rules::RuleLimits out;
+  out.max_depth = static_cast<int>(l.max_depth);
+  out.max_nodes = l.max_nodes;
+  out.max_list_items = l.max_list_items;
+  return out;
+}
+
+absl::StatusOr<rules::RuleLimits> RuleLimitsOf(const std::string& config_path,
+                                               const std::vector<std::string>& overrides) {
+  auto c = config::LoadConfig(config_path, overrides);
+  if (!c.ok()) {
+    return c.status();
+  }
+  return RuleLimitsOf(*c);
+}
+
 rules::EngineOptions EngineOptionsOf(const config::Config& c, const std::string& hostname) {
   rules::EngineOptions eo;
+  eo.limits = RuleLimitsOf(c);
   eo.rule_matching = c.rule_matching == config::RuleMatching::kAll ? rules::RuleMatching::kAll
                                                                    : rules::RuleMatching::kFirst;
   // Both enums follow Falco's order, most severe first.

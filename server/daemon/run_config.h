@@ -38,6 +38,11 @@ class RunInvocation {
 
 // The pieces of the configuration each part takes.
 rules::EngineOptions EngineOptionsOf(const config::Config& c, const std::string& hostname);
+rules::RuleLimits RuleLimitsOf(const config::Config& c);
+// `validate` and `replay`: the rule limits of the configuration file and
+// -o overrides they were given (empty: the defaults).
+absl::StatusOr<rules::RuleLimits> RuleLimitsOf(const std::string& config_path,
+                                               const std::vector<std::string>& overrides);
 absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c);
 
 // Rules that leave no rule enabled (all below `priority`, disabled by

@@ -1,4 +1,5 @@
-// `sakerd validate -r FILE [-r FILE ...]`: loads and compiles rule files,
+// `sakerd validate [-c FILE] [-o KEY=VALUE] -r FILE [-r FILE ...]`: loads
+// and compiles rule files (within the configuration's saker.rules.limits),
 // prints what was loaded and every warning; exits non-zero on an error.
 #include <cstdio>
 
@@ -7,14 +8,21 @@
 #include "server/daemon/commands.h"
 #include "server/daemon/exception_status.h"
 #include "server/daemon/flags.h"
+#include "server/daemon/run_config.h"
 #include "server/rules/engine/engine.h"
 
 namespace saker::daemon {
 
 int RunValidate(const std::vector<std::string>& args) {
   std::vector<std::string> files;
+  std::string config_path;
+  std::vector<std::string> overrides;
   FlagSet flags("validate");
   flags.Strings("--rules", "-r", "a rules file to load (repeatable, in order)", &files);
+  flags.String("--config", "-c", "a configuration file: its saker.rules.limits apply",
+               &config_path);
+  flags.Strings("--option", "-o", "override one configuration key: KEY=VALUE (repeatable)",
+                &overrides);
   std::vector<std::string> positional;
   if (auto st = flags.Parse(args, &positional); !st.ok()) {
     std::fprintf(stderr, "sakerd: %s\n", std::string(st.message()).c_str());
@@ -28,7 +36,14 @@ int RunValidate(const std::vector<std::string>& args) {
                  flags.Usage().c_str());
     return 2;
   }
-  rules::Engine engine;
+  auto limits = RuleLimitsOf(config_path, overrides);
+  if (!limits.ok()) {
+    std::fprintf(stderr, "sakerd: %s\n", std::string(limits.status().message()).c_str());
+    return 2;
+  }
+  rules::EngineOptions options;
+  options.limits = *limits;
+  rules::Engine engine(options);
   rules::Diagnostic error;
   const std::string names = absl::StrJoin(files, ", ");
   // An exception (std::bad_alloc on a file too large to expand) is an error

@@ -80,15 +80,17 @@ absl::StatusOr<std::unique_ptr<Filter>> ConditionCompiler::CompileNode(const Nod
       return MakeNot(std::move(*f));
     }
     case Node::Kind::kMacroRef:
+      if (n.expansion != nullptr) {
+        return CompileMacro(n);
+      }
       return Error(n.pos, absl::StrCat("Undefined macro '", n.macro, "' used in filter."));
     case Node::Kind::kCheck:
       break;
   }
   // Share identical checks across rules (evaluated once per event).
-  std::string key = absl::StrCat(n.lhs.ToString(), "\x01", n.op, "\x01", n.modifier, "\x01",
-                                 static_cast<int>(n.rhs_kind), "\x01",
-                                 n.rhs_kind == Node::RhsKind::kOperand ? n.rhs.ToString() : "",
-                                 "\x01", n.value);
+  std::string key = absl::StrCat(
+      n.lhs.ToString(), "\x01", n.op, "\x01", n.modifier, "\x01", static_cast<int>(n.rhs_kind),
+      "\x01", n.rhs_kind == Node::RhsKind::kOperand ? n.rhs.ToString() : "", "\x01", n.value);
   for (const std::string& v : n.list) {
     absl::StrAppend(&key, "\x02", v);
   }
@@ -106,12 +108,41 @@ absl::StatusOr<std::unique_ptr<Filter>> ConditionCompiler::CompileNode(const Nod
   return MakeShared(std::move(memo));
 }
 
+absl::StatusOr<std::unique_ptr<Filter>> ConditionCompiler::CompileMacro(const Node& n) {
+  auto& cache = refs_->macro_filters();
+  auto it = cache.find(n.expansion.get());
+  if (it == cache.end()) {
+    std::vector<std::string> notes;
+    std::vector<std::string>* outer = warnings_;
+    warnings_ = &notes;
+    auto f = CompileNode(*n.expansion);
+    warnings_ = outer;
+    if (!f.ok()) {
+      return f.status();
+    }
+    FieldRefTable::MacroFilter entry{n.expansion, MakeMemo(std::move(*f)), std::move(notes)};
+    it = cache.emplace(n.expansion.get(), std::move(entry)).first;
+  }
+  if (warnings_ != nullptr) {
+    warnings_->insert(warnings_->end(), it->second.notes.begin(), it->second.notes.end());
+  }
+  return MakeShared(it->second.filter);
+}
+
 absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Operand_(const ValueExpr& e,
                                                                      bool for_output,
                                                                      bool transformed) {
+  // Transformers recurse (up to the depth limit): keep this frame small and
+  // the field's checks, with their temporaries, in a frame of their own.
   if (e.kind == ValueExpr::Kind::kTransformer) {
     return Transformer(e, for_output);
   }
+  return FieldOperand(e, for_output, transformed);
+}
+
+absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::FieldOperand(const ValueExpr& e,
+                                                                         bool for_output,
+                                                                         bool transformed) {
   if (e.kind != ValueExpr::Kind::kField) {
     return Error(e.pos, absl::StrCat("expected a field but found '", e.ToString(), "'"));
   }
@@ -141,12 +172,13 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Operand_(const Value
   if (!for_output && fi.Has(FieldFlag::kPrintOnly)) {
     return Error(e.pos, absl::StrCat("field '", fi.name, "' can only be used in outputs"));
   }
-  if (!rf.has_arg && (std::string(fi.name) == "evt.type" || std::string(fi.name) == "syscall.type")) {
+  if (!rf.has_arg &&
+      (std::string(fi.name) == "evt.type" || std::string(fi.name) == "syscall.type")) {
     return MakeEvtTypeOperand();
   }
   bool all = fi.Has(FieldFlag::kAnyAncestor) && !rf.has_arg;
-  const FieldRef* ref =
-      refs_->Intern(rf, all, fi.Has(FieldFlag::kEitherEndpoint), e.name == fi.name ? shown : e.name);
+  const FieldRef* ref = refs_->Intern(rf, all, fi.Has(FieldFlag::kEitherEndpoint),
+                                      e.name == fi.name ? shown : e.name);
   return MakeFieldOperand(ref);
 }
 
@@ -167,8 +199,7 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Transformer(const Va
     return Error(e.pos, absl::StrCat("transformer '", e.name, "' is not supported"));
   }
   if (e.has_arg) {
-    return Error(e.pos, absl::StrCat("an index on the result of '", e.name,
-                                     "' is not supported"));
+    return Error(e.pos, absl::StrCat("an index on the result of '", e.name, "' is not supported"));
   }
   std::vector<std::unique_ptr<Operand>> args;
   std::vector<std::string> literals;
@@ -188,8 +219,14 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Transformer(const Va
     args.push_back(std::move(*op));
     literals.emplace_back();
   }
+  return FinishTransformer(e, *kind, std::move(args), std::move(literals));
+}
+
+absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::FinishTransformer(
+    const ValueExpr& e, TransformKind kind, std::vector<std::unique_ptr<Operand>> args,
+    std::vector<std::string> literals) {
   FieldType out = FieldType::kCHARBUF;
-  bool single = *kind != TransformKind::kJoin && *kind != TransformKind::kConcat;
+  bool single = kind != TransformKind::kJoin && kind != TransformKind::kConcat;
   if (single) {
     if (args.size() != 1 || args[0] == nullptr) {
       return Error(e.pos, absl::StrCat("transformer '", e.name, "' takes exactly one field"));
@@ -197,23 +234,22 @@ absl::StatusOr<std::unique_ptr<Operand>> ConditionCompiler::Transformer(const Va
     FieldType in = args[0]->type();
     bool str = in == FieldType::kCHARBUF;
     bool bytes = in == FieldType::kBYTEBUF;
-    bool ok = (*kind == TransformKind::kB64 || *kind == TransformKind::kLen) ? (str || bytes)
-                                                                              : str;
-    if (!ok && !(*kind == TransformKind::kLen && args[0]->is_list())) {
+    bool ok = (kind == TransformKind::kB64 || kind == TransformKind::kLen) ? (str || bytes) : str;
+    if (!ok && !(kind == TransformKind::kLen && args[0]->is_list())) {
       return Error(e.pos, absl::StrCat("transformer '", e.name, "' cannot be applied to a ",
                                        FieldTypeName(in), " field"));
     }
-    out = *kind == TransformKind::kLen ? FieldType::kUINT64
-          : *kind == TransformKind::kB64 ? in
-                                          : FieldType::kCHARBUF;
-  } else if (*kind == TransformKind::kJoin) {
+    out = kind == TransformKind::kLen   ? FieldType::kUINT64
+          : kind == TransformKind::kB64 ? in
+                                        : FieldType::kCHARBUF;
+  } else if (kind == TransformKind::kJoin) {
     if (args.size() != 2 || args[0] != nullptr || args[1] == nullptr) {
       return Error(e.pos, "join takes a separator string and a field");
     }
   } else if (args.size() < 2) {
     return Error(e.pos, "concat takes at least two arguments");
   }
-  return MakeTransformOperand(*kind, out, std::move(args), std::move(literals));
+  return MakeTransformOperand(kind, out, std::move(args), std::move(literals));
 }
 
 }  // namespace saker::rules

@@ -9,11 +9,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "server/rules/condition/ast.h"
 #include "server/rules/compiler/event_types.h"
 #include "server/rules/compiler/extractor.h"
 #include "server/rules/compiler/field_registry.h"
 #include "server/rules/compiler/filter.h"
+#include "server/rules/condition/ast.h"
 
 namespace saker::rules {
 
@@ -28,17 +28,25 @@ class FieldRefTable {
   absl::flat_hash_map<std::string, std::shared_ptr<Filter>>& shared_checks() {
     return shared_checks_;
   }
+  // Compiled macro expansions (Node::expansion) shared across rules: each
+  // macro compiles once and evaluates at most once per event.
+  struct MacroFilter {
+    std::shared_ptr<const Node> body;  // keeps the key alive
+    std::shared_ptr<Filter> filter;
+    std::vector<std::string> notes;
+  };
+  absl::flat_hash_map<const Node*, MacroFilter>& macro_filters() { return macro_filters_; }
 
  private:
   absl::flat_hash_map<std::string, std::shared_ptr<Filter>> shared_checks_;
+  absl::flat_hash_map<const Node*, MacroFilter> macro_filters_;
   std::vector<std::unique_ptr<FieldRef>> refs_;
   absl::flat_hash_map<std::string, FieldRef*> by_key_;
 };
 
 class ConditionCompiler {
  public:
-  ConditionCompiler(const FieldRegistry* registry, const EventTypeTable* types,
-                    FieldRefTable* refs)
+  ConditionCompiler(const FieldRegistry* registry, const EventTypeTable* types, FieldRefTable* refs)
       : registry_(registry), types_(types), refs_(refs) {}
 
   // Compiles a macro-expanded AST. Errors: "nonexistent field 'x'",
@@ -55,6 +63,7 @@ class ConditionCompiler {
 
  private:
   absl::StatusOr<std::unique_ptr<Filter>> CompileNode(const Node& n);
+  absl::StatusOr<std::unique_ptr<Filter>> CompileMacro(const Node& n);
   absl::StatusOr<std::unique_ptr<Filter>> CompileCheck(const Node& n);
   absl::StatusOr<std::unique_ptr<Filter>> CompileEvtTypeCheck(const Node& n);
   absl::StatusOr<std::unique_ptr<Filter>> CompileFieldCompare(const Node& n,
@@ -62,7 +71,12 @@ class ConditionCompiler {
   absl::StatusOr<std::unique_ptr<Matcher>> CompileMatcher(const Node& n, const Operand& lhs);
   absl::StatusOr<std::unique_ptr<Operand>> Operand_(const ValueExpr& e, bool for_output,
                                                     bool transformed);
+  absl::StatusOr<std::unique_ptr<Operand>> FieldOperand(const ValueExpr& e, bool for_output,
+                                                        bool transformed);
   absl::StatusOr<std::unique_ptr<Operand>> Transformer(const ValueExpr& e, bool for_output);
+  absl::StatusOr<std::unique_ptr<Operand>> FinishTransformer(
+      const ValueExpr& e, TransformKind kind, std::vector<std::unique_ptr<Operand>> args,
+      std::vector<std::string> literals);
   absl::Status CheckOperator(const Node& n, const Operand& lhs);
   absl::Status Error(const Position& pos, std::string msg);
 

@@ -4,8 +4,8 @@ namespace saker::rules {
 namespace {
 
 bool IsEvtTypeLeaf(const Node& n) {
-  return n.kind == Node::Kind::kCheck && n.lhs.kind == ValueExpr::Kind::kField &&
-         !n.lhs.has_arg && (n.lhs.name == "evt.type" || n.lhs.name == "syscall.type");
+  return n.kind == Node::Kind::kCheck && n.lhs.kind == ValueExpr::Kind::kField && !n.lhs.has_arg &&
+         (n.lhs.name == "evt.type" || n.lhs.name == "syscall.type");
 }
 
 EventTypeSet Leaf(const Node& n, bool negated, const EventTypeTable& types) {
@@ -36,7 +36,8 @@ EventTypeSet Leaf(const Node& n, bool negated, const EventTypeTable& types) {
   return all;
 }
 
-EventTypeSet Compute(const Node& n, bool negated, const EventTypeTable& types) {
+EventTypeSet Compute(const Node& n, bool negated, const EventTypeTable& types,
+                     EventTypeMemo* memo) {
   switch (n.kind) {
     case Node::Kind::kAnd:
     case Node::Kind::kOr: {
@@ -44,15 +45,27 @@ EventTypeSet Compute(const Node& n, bool negated, const EventTypeTable& types) {
       bool intersect = (n.kind == Node::Kind::kAnd) != negated;
       EventTypeSet acc = intersect ? types.all_syscall() : EventTypeSet();
       for (const Node& c : n.children) {
-        EventTypeSet s = Compute(c, negated, types);
+        EventTypeSet s = Compute(c, negated, types, memo);
         acc = intersect ? (acc & s) : (acc | s);
       }
       return acc;
     }
     case Node::Kind::kNot:
-      return Compute(n.children[0], !negated, types);
-    case Node::Kind::kMacroRef:
-      return types.all_syscall();
+      return Compute(n.children[0], !negated, types, memo);
+    case Node::Kind::kMacroRef: {
+      if (n.expansion == nullptr) {
+        return types.all_syscall();
+      }
+      if (memo == nullptr) {
+        return Compute(*n.expansion, negated, types, memo);
+      }
+      auto key = std::make_pair(n.expansion.get(), negated);
+      auto it = memo->find(key);
+      if (it == memo->end()) {
+        it = memo->emplace(key, Compute(*n.expansion, negated, types, memo)).first;
+      }
+      return it->second;
+    }
     case Node::Kind::kCheck:
       break;
   }
@@ -61,8 +74,8 @@ EventTypeSet Compute(const Node& n, bool negated, const EventTypeTable& types) {
 
 }  // namespace
 
-EventTypeSet ComputeEventTypes(const Node& ast, const EventTypeTable& types) {
-  return Compute(ast, false, types);
+EventTypeSet ComputeEventTypes(const Node& ast, const EventTypeTable& types, EventTypeMemo* memo) {
+  return Compute(ast, false, types, memo);
 }
 
 }  // namespace saker::rules

@@ -2,8 +2,11 @@
 // condition can match, computed like libsinsp's ppm_codes.cpp.
 #pragma once
 
-#include "server/rules/condition/ast.h"
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
 #include "server/rules/compiler/event_types.h"
+#include "server/rules/condition/ast.h"
 
 namespace saker::rules {
 
@@ -12,6 +15,10 @@ namespace saker::rules {
 // evt.num=0 gives the empty set; every other leaf gives all types (also
 // under negation). Unknown names are ignored (the compiler rejects them).
 // The async event is NOT included (the engine adds it when dispatching).
-EventTypeSet ComputeEventTypes(const Node& ast, const EventTypeTable& types);
+// Expanded macros (Node::expansion) are computed once per (body, negated)
+// when `memo` is given: share it across the rules of a rule set.
+using EventTypeMemo = absl::flat_hash_map<std::pair<const Node*, bool>, EventTypeSet>;
+EventTypeSet ComputeEventTypes(const Node& ast, const EventTypeTable& types,
+                               EventTypeMemo* memo = nullptr);
 
 }  // namespace saker::rules

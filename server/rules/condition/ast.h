@@ -2,6 +2,9 @@
 // expansion, consumed by the compiler and the event-type indexer.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,11 +22,11 @@ struct ValueExpr {
   bool has_arg = false;
   std::string arg;  // field argument ("2" in proc.aname[2]); for a transformer, its [arg]
   bool arg_quoted = false;
-  std::vector<ValueExpr> args;     // transformer arguments
-  std::string literal;             // kLiteral
-  bool quoted = false;             // kLiteral was a quoted string
-  std::vector<std::string> list;   // kList
-  bool is_val = false;             // written as val(field) on the RHS
+  std::vector<ValueExpr> args;    // transformer arguments
+  std::string literal;            // kLiteral
+  bool quoted = false;            // kLiteral was a quoted string
+  std::vector<std::string> list;  // kList
+  bool is_val = false;            // written as val(field) on the RHS
 
   // Canonical text: "proc.aname[2]", "tolower(proc.name)", "val(proc.pname)".
   std::string ToString() const;
@@ -42,7 +45,7 @@ struct Node {
   std::string op;        // "=", "!=", "<", "<=", ">", ">=", "contains", ..., "in", "exists"
   std::string modifier;  // "", "oneof", "anyof", "allof"
   RhsKind rhs_kind = RhsKind::kNone;
-  std::string value;             // kValue (unescaped)
+  std::string value;  // kValue (unescaped)
   bool value_quoted = false;
   std::vector<std::string> list;  // kList (also an Identifier after a list op: one item)
   ValueExpr rhs;                  // kOperand: val(field) or a transformer
@@ -51,9 +54,14 @@ struct Node {
 
   // kMacroRef
   std::string macro;
+  // After expansion: the macro's expanded body, shared by every reference
+  // (a rule set's conditions form a DAG, linear in their text).
+  std::shared_ptr<const Node> expansion;
 
-  // A compact, fully parenthesised rendering for tests and debugging.
-  std::string ToString() const;
+  // A compact, fully parenthesised rendering for tests and debugging, with
+  // expanded macros written out. Stops (ending in "...") once longer than
+  // `max_len`, so a DAG that would unfold exponentially renders cheaply.
+  std::string ToString(size_t max_len = SIZE_MAX) const;
 };
 
 }  // namespace saker::rules

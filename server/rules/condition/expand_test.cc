@@ -8,12 +8,15 @@
 namespace saker::rules {
 namespace {
 
-std::string Subst(const std::string& cond, const std::map<std::string, std::vector<std::string>>& lists) {
+std::string Subst(const std::string& cond,
+                  const std::map<std::string, std::vector<std::string>>& lists) {
   SourceText st = SourceText::Synthetic(cond, Position{"f", 1, 1});
-  return SubstituteLists(st, [&](const std::string& n) -> const std::vector<std::string>* {
-           auto it = lists.find(n);
-           return it == lists.end() ? nullptr : &it->second;
-         }).text();
+  return SubstituteLists(st,
+                         [&](const std::string& n) -> const std::vector<std::string>* {
+                           auto it = lists.find(n);
+                           return it == lists.end() ? nullptr : &it->second;
+                         })
+      .text();
 }
 
 TEST(ListSubstitution, Basic) {
@@ -38,9 +41,8 @@ TEST(ListSubstitution, KeepsPositions) {
     st.AppendSynthetic(cond.substr(i, 1), Position{"f.yaml", 3, static_cast<int>(i) + 5});
   }
   std::vector<std::string> shells = {"bash", "sh"};
-  SourceText out = SubstituteLists(st, [&](const std::string& n) {
-    return n == "shells" ? &shells : nullptr;
-  });
+  SourceText out =
+      SubstituteLists(st, [&](const std::string& n) { return n == "shells" ? &shells : nullptr; });
   EXPECT_EQ(out.text(), "a in (bash, sh) and b");
   EXPECT_EQ(out.Locate(out.text().find("and")).ToString(), "f.yaml:3:19");
   EXPECT_EQ(out.Locate(out.text().find("sh)")).ToString(), "f.yaml:3:11");
@@ -90,6 +92,70 @@ TEST(MacroExpansion, VisibilityAndLoops) {
   absl::Status st = ExpandMacros(
       &r2, [&](const std::string& n) { return d2.count(n) ? &d2[n] : nullptr; }, SIZE_MAX, &err);
   EXPECT_NE(st.message().find("loop"), absl::string_view::npos);
+}
+
+// Every reference shares one expansion: m_n = m_{n-1} or m_{n-1} costs n
+// bodies, not 2^n copies.
+TEST(MacroExpansion, SharesBodies) {
+  auto parse = [](const std::string& s) {
+    return *ParseCondition(SourceText::Synthetic(s, Position{"m", 1, 1}));
+  };
+  std::vector<Node> asts;
+  asts.reserve(31);
+  asts.push_back(parse("x.y exists"));
+  std::map<std::string, MacroDef> defs = {{"m_0", {"m_0", &asts[0], 0, 1}}};
+  for (size_t i = 1; i <= 30; ++i) {
+    asts.push_back(parse("m_" + std::to_string(i - 1) + " or m_" + std::to_string(i - 1)));
+    defs["m_" + std::to_string(i)] = {"m_" + std::to_string(i), &asts[i], i, i + 1};
+  }
+  MacroExpander expander(
+      [&](const std::string& n) -> const MacroDef* {
+        auto it = defs.find(n);
+        return it == defs.end() ? nullptr : &it->second;
+      },
+      kDefaultMaxDepth);
+  Node rule = parse("m_30 and m_29");
+  Position err;
+  std::vector<std::string> used;
+  ASSERT_TRUE(expander.Expand(&rule, SIZE_MAX, &err, &used).ok());
+  EXPECT_EQ(expander.expanded_bodies(), 31u);
+  const Node& m30 = *rule.children[0].expansion;
+  EXPECT_EQ(m30.children[0].expansion, m30.children[1].expansion);
+  EXPECT_EQ(m30.children[0].expansion, rule.children[1].expansion);
+  EXPECT_EQ(expander.Closure(used).size(), 31u);
+  // Rendering is cut, not unfolded (2^30 checks).
+  EXPECT_EQ(rule.ToString(100).size(), 103u);
+}
+
+// m_i = (x.y exists and m_{i-1}): each level adds 2 (the and, the
+// reference). A rule past the limit fails at its reference, naming the
+// macro, its depth and the limit.
+TEST(MacroExpansion, DepthLimitAtTheReference) {
+  auto parse = [](const std::string& s) {
+    return *ParseCondition(SourceText::Synthetic(s, Position{"m", 1, 1}));
+  };
+  std::vector<Node> asts;
+  asts.reserve(10);
+  asts.push_back(parse("x.y exists"));
+  std::map<std::string, MacroDef> defs = {{"m_0", {"m_0", &asts[0], 0, 1}}};
+  for (size_t i = 1; i < 10; ++i) {
+    asts.push_back(parse("x.y exists and m_" + std::to_string(i - 1)));
+    defs["m_" + std::to_string(i)] = {"m_" + std::to_string(i), &asts[i], i, i + 1};
+  }
+  auto lookup = [&](const std::string& n) -> const MacroDef* {
+    auto it = defs.find(n);
+    return it == defs.end() ? nullptr : &it->second;
+  };
+  // m_9 spans 1 + 2 * 9 = 19 levels; with its reference, 20.
+  Node at = *ParseCondition(SourceText::Synthetic("m_9", Position{"r.yaml", 4, 14}));
+  Position err;
+  EXPECT_TRUE(ExpandMacros(&at, lookup, SIZE_MAX, &err, nullptr, 20).ok());
+  Node past = *ParseCondition(SourceText::Synthetic("m_9", Position{"r.yaml", 4, 14}));
+  absl::Status st = ExpandMacros(&past, lookup, SIZE_MAX, &err, nullptr, 19);
+  EXPECT_EQ(err.ToString(), "r.yaml:4:14");
+  EXPECT_EQ(st.message(),
+            "macro 'm_9': condition nested deeper than the limit of 19 "
+            "(saker.rules.limits.max_depth)");
 }
 
 }  // namespace

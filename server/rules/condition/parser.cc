@@ -24,7 +24,7 @@ constexpr const char* kTransformers[] = {"tolower", "toupper", "b64",    "basena
 // Word operators need a following blank; symbol operators do not.
 constexpr const char* kNumOps[] = {"<=", "<", ">=", ">"};
 constexpr const char* kStrSymOps[] = {"==", "=", "!="};
-constexpr const char* kStrWordOps[] = {"bcontains", "bstartswith", "contains", "endswith", "glob",
+constexpr const char* kStrWordOps[] = {"bcontains", "bstartswith", "contains",   "endswith", "glob",
                                        "icontains", "iglob",       "startswith", "regex"};
 constexpr const char* kListOps[] = {"intersects", "in", "pmatch"};
 constexpr const char* kModifiers[] = {"oneof", "anyof", "allof"};
@@ -48,9 +48,7 @@ class Parser {
   }
   Position Here(size_t at) const { return src_.Locate(at); }
   bool AtEnd() const { return pos_ >= s_.size(); }
-  char Peek(size_t ahead = 0) const {
-    return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0';
-  }
+  char Peek(size_t ahead = 0) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
   void SkipBlanks() {
     while (!AtEnd() && IsBlank(s_[pos_])) {
       ++pos_;
@@ -83,7 +81,8 @@ class Parser {
 
   bool Enter() {
     if (++depth_ > opts_.max_depth) {
-      return Fail(pos_, absl::StrCat("exceeded max depth limit of ", opts_.max_depth));
+      return Fail(pos_, absl::StrCat("exceeded max depth limit of ", opts_.max_depth,
+                                     " (saker.rules.limits.max_depth)"));
     }
     return true;
   }
@@ -94,7 +93,12 @@ class Parser {
   bool ParseNary(Node* out, absl::string_view keyword, Node::Kind kind,
                  bool (Parser::*operand)(Node*));
   bool ParseNot(Node* out);
+  void WrapNot(Node* out, size_t start);
+  void MakeParent(Node* out, Node::Kind kind, size_t start, std::vector<Node> children);
   bool ParseCheck(Node* out);
+  bool ParseGroup(Node* out);
+  bool FailUnclosed();
+  bool ParseLeaf(Node* out);
   bool ParseCondition(Node* out);
   bool ParseFieldName(std::string* name);
   bool ParseField(ValueExpr* out);
@@ -138,9 +142,7 @@ absl::StatusOr<Node> Parser::Run(Position* error_pos) {
   return root;
 }
 
-bool Parser::ParseOr(Node* out) {
-  return ParseNary(out, "or", Node::Kind::kOr, &Parser::ParseAnd);
-}
+bool Parser::ParseOr(Node* out) { return ParseNary(out, "or", Node::Kind::kOr, &Parser::ParseAnd); }
 
 bool Parser::ParseAnd(Node* out) {
   return ParseNary(out, "and", Node::Kind::kAnd, &Parser::ParseNot);
@@ -149,13 +151,13 @@ bool Parser::ParseAnd(Node* out) {
 // operand (keyword operand)*: one n-ary node, or the lone operand itself.
 bool Parser::ParseNary(Node* out, absl::string_view keyword, Node::Kind kind,
                        bool (Parser::*operand)(Node*)) {
+  // Operands are parsed straight into the heap (`out`, then `children`):
+  // a Node on this recursive frame would cost its size per nesting level.
   size_t start = pos_;
-  Node first;
-  if (!(this->*operand)(&first)) {
+  if (!(this->*operand)(out)) {
     return false;
   }
   std::vector<Node> children;
-  children.push_back(std::move(first));
   for (;;) {
     SkipBlanks();
     if (!Keyword(keyword, "(")) {
@@ -163,26 +165,37 @@ bool Parser::ParseNary(Node* out, absl::string_view keyword, Node::Kind kind,
     }
     pos_ += keyword.size();
     SkipBlanks();
-    Node next;
-    if (!(this->*operand)(&next)) {
+    if (children.empty()) {
+      children.push_back(std::move(*out));
+    }
+    children.emplace_back();
+    if (!(this->*operand)(&children.back())) {
       return false;
     }
-    children.push_back(std::move(next));
   }
-  if (children.size() == 1) {
-    *out = std::move(children[0]);
-  } else {
-    out->kind = kind;
-    out->pos = Here(start);
-    out->children = std::move(children);
+  if (!children.empty()) {
+    MakeParent(out, kind, start, std::move(children));
   }
   return true;
+}
+
+void Parser::WrapNot(Node* out, size_t start) {
+  std::vector<Node> inner;
+  inner.push_back(std::move(*out));
+  MakeParent(out, Node::Kind::kNot, start, std::move(inner));
+}
+
+// Out of line, so that its temporaries stay off the recursive frames.
+void Parser::MakeParent(Node* out, Node::Kind kind, size_t start, std::vector<Node> children) {
+  *out = Node();
+  out->kind = kind;
+  out->pos = Here(start);
+  out->children = std::move(children);
 }
 
 bool Parser::ParseNot(Node* out) {
   size_t start = pos_;
   int nots = 0;
-  Node inner;
   for (;;) {
     if (Keyword("not")) {
       pos_ += 3;
@@ -196,39 +209,50 @@ bool Parser::ParseNot(Node* out) {
     }
     break;
   }
-  if (!ParseCheck(&inner)) {
+  if (!ParseCheck(out)) {
     return false;
   }
   if (nots % 2 == 1) {
-    out->kind = Node::Kind::kNot;
-    out->pos = Here(start);
-    out->children.push_back(std::move(inner));
-  } else {
-    *out = std::move(inner);
+    WrapNot(out, start);
   }
   return true;
 }
 
+// The recursion runs ParseOr -> ParseNary -> ParseAnd -> ParseNary ->
+// ParseNot -> ParseCheck -> ParseGroup -> ParseOr per parenthesis: these
+// frames hold no strings or Nodes (errors are built out of line).
 bool Parser::ParseCheck(Node* out) {
-  size_t start = pos_;
   if (Peek() == '(') {
-    // Depth counts nesting levels (parentheses and transformers).
-    if (!Enter()) {
-      return false;
-    }
-    ++pos_;
-    SkipBlanks();
-    if (!ParseOr(out)) {
-      return false;
-    }
-    SkipBlanks();
-    if (Peek() != ')') {
-      return Fail(pos_, absl::StrCat("expected ')' but found ", Snippet(pos_)));
-    }
-    ++pos_;
-    Leave();
-    return true;
+    return ParseGroup(out);
   }
+  return ParseLeaf(out);
+}
+
+bool Parser::ParseGroup(Node* out) {
+  // Depth counts nesting levels (parentheses and transformers).
+  if (!Enter()) {
+    return false;
+  }
+  ++pos_;
+  SkipBlanks();
+  if (!ParseOr(out)) {
+    return false;
+  }
+  SkipBlanks();
+  if (Peek() != ')') {
+    return FailUnclosed();
+  }
+  ++pos_;
+  Leave();
+  return true;
+}
+
+bool Parser::FailUnclosed() {
+  return Fail(pos_, absl::StrCat("expected ')' but found ", Snippet(pos_)));
+}
+
+bool Parser::ParseLeaf(Node* out) {
+  size_t start = pos_;
   out->pos = Here(start);
   std::string name;
   size_t save = pos_;
@@ -251,8 +275,7 @@ bool Parser::ParseCheck(Node* out) {
     out->macro = s_.substr(start, pos_ - start);
     return true;
   } else {
-    return Fail(pos_, absl::StrCat("expected a field, a macro or '(' but found ",
-                                   Snippet(pos_)));
+    return Fail(pos_, absl::StrCat("expected a field, a macro or '(' but found ", Snippet(pos_)));
   }
   return ParseCondition(out);
 }
@@ -295,8 +318,7 @@ bool Parser::ParseField(ValueExpr* out) {
       return false;
     }
     if (Peek() != ']') {
-      return Fail(pos_, absl::StrCat("expected ']' after the argument of field '", out->name,
-                                     "'"));
+      return Fail(pos_, absl::StrCat("expected ']' after the argument of field '", out->name, "'"));
     }
     ++pos_;
   }
@@ -346,11 +368,10 @@ bool Parser::ParseTransformer(ValueExpr* out) {
   pos_ += out->name.size() + 1;
   SkipBlanks();
   for (;;) {
-    ValueExpr arg;
-    if (!ParseTransformerArg(&arg)) {
+    out->args.emplace_back();  // parsed in place: no ValueExpr on this recursive frame
+    if (!ParseTransformerArg(&out->args.back())) {
       return false;
     }
-    out->args.push_back(std::move(arg));
     SkipBlanks();
     if (Peek() == ',') {
       ++pos_;
@@ -360,8 +381,8 @@ bool Parser::ParseTransformer(ValueExpr* out) {
     break;
   }
   if (Peek() != ')') {
-    return Fail(pos_, absl::StrCat("expected ')' to close transformer '", out->name,
-                                   "' but found ", Snippet(pos_)));
+    return Fail(pos_, absl::StrCat("expected ')' to close transformer '", out->name, "' but found ",
+                                   Snippet(pos_)));
   }
   ++pos_;
   if (Peek() == '[') {
@@ -538,14 +559,30 @@ bool Parser::ParseQuoted(std::string* out) {
     size_t esc_at = pos_;
     pos_ += 2;
     switch (e) {
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 't': out->push_back('\t'); break;
-      case '\\': out->push_back('\\'); break;
-      case '/': out->push_back('/'); break;
-      case '\'': out->push_back('\''); break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case '\\':
+        out->push_back('\\');
+        break;
+      case '/':
+        out->push_back('/');
+        break;
+      case '\'':
+        out->push_back('\'');
+        break;
       case ' ':
         out->append("\\ ");
         break;
@@ -572,8 +609,7 @@ bool Parser::ParseQuoted(std::string* out) {
         break;
       }
       default:
-        return Fail(esc_at, absl::StrCat("invalid escape sequence in string at ",
-                                         Snippet(esc_at)));
+        return Fail(esc_at, absl::StrCat("invalid escape sequence in string at ", Snippet(esc_at)));
     }
   }
   return Fail(start, "unterminated quoted string");
@@ -719,41 +755,70 @@ std::string ValueExpr::ToString() const {
   return "";
 }
 
-std::string Node::ToString() const {
-  switch (kind) {
-    case Kind::kAnd:
-    case Kind::kOr: {
-      std::vector<std::string> parts;
-      for (const Node& c : children) {
-        parts.push_back(c.ToString());
+namespace {
+
+// Appends `n` to `out` until `out` is longer than `max_len`.
+void AppendNode(const Node& n, size_t max_len, std::string* out) {
+  if (out->size() > max_len) {
+    return;
+  }
+  switch (n.kind) {
+    case Node::Kind::kAnd:
+    case Node::Kind::kOr:
+      out->push_back('(');
+      for (size_t i = 0; i < n.children.size() && out->size() <= max_len; ++i) {
+        if (i > 0) {
+          out->append(n.kind == Node::Kind::kAnd ? " and " : " or ");
+        }
+        AppendNode(n.children[i], max_len, out);
       }
-      return absl::StrCat("(", absl::StrJoin(parts, kind == Kind::kAnd ? " and " : " or "), ")");
-    }
-    case Kind::kNot:
-      return absl::StrCat("not ", children.empty() ? "" : children[0].ToString());
-    case Kind::kMacroRef:
-      return macro;
-    case Kind::kCheck:
+      out->push_back(')');
+      return;
+    case Node::Kind::kNot:
+      out->append("not ");
+      if (!n.children.empty()) {
+        AppendNode(n.children[0], max_len, out);
+      }
+      return;
+    case Node::Kind::kMacroRef:
+      if (n.expansion != nullptr) {
+        AppendNode(*n.expansion, max_len, out);
+      } else {
+        out->append(n.macro);
+      }
+      return;
+    case Node::Kind::kCheck:
       break;
   }
-  std::string s = absl::StrCat(lhs.ToString(), " ", op);
-  if (!modifier.empty()) {
-    absl::StrAppend(&s, " ", modifier);
+  absl::StrAppend(out, n.lhs.ToString(), " ", n.op);
+  if (!n.modifier.empty()) {
+    absl::StrAppend(out, " ", n.modifier);
   }
-  switch (rhs_kind) {
-    case RhsKind::kNone:
+  switch (n.rhs_kind) {
+    case Node::RhsKind::kNone:
       break;
-    case RhsKind::kValue:
-      absl::StrAppend(&s, " ", value_quoted ? absl::StrCat("\"", value, "\"") : value);
+    case Node::RhsKind::kValue:
+      absl::StrAppend(out, " ", n.value_quoted ? absl::StrCat("\"", n.value, "\"") : n.value);
       break;
-    case RhsKind::kList:
-      absl::StrAppend(&s, " (", absl::StrJoin(list, ", "), ")");
+    case Node::RhsKind::kList:
+      absl::StrAppend(out, " (", absl::StrJoin(n.list, ", "), ")");
       break;
-    case RhsKind::kOperand:
-      absl::StrAppend(&s, " ", rhs.ToString());
+    case Node::RhsKind::kOperand:
+      absl::StrAppend(out, " ", n.rhs.ToString());
       break;
   }
-  return s;
+}
+
+}  // namespace
+
+std::string Node::ToString(size_t max_len) const {
+  std::string out;
+  AppendNode(*this, max_len, &out);
+  if (out.size() > max_len) {
+    out.resize(max_len);
+    out.append("...");
+  }
+  return out;
 }
 
 }  // namespace saker::rules

@@ -127,11 +127,24 @@ TEST(Parser, ErrorPositions) {
 }
 
 TEST(Parser, DepthLimit) {
-  std::string ok(300, '(');
-  ok += "a" + std::string(300, ')');
+  // At the limit (parentheses and transformers nest), and one past it.
+  std::string ok(kDefaultMaxDepth, '(');
+  ok += "a" + std::string(kDefaultMaxDepth, ')');
   EXPECT_EQ(P(ok), "a");
-  std::string deep(1200, '(');
-  deep += "a" + std::string(1200, ')');
+  std::string past(kDefaultMaxDepth + 1, '(');
+  past += "a" + std::string(kDefaultMaxDepth + 1, ')');
+  EXPECT_EQ(P(past), "ERROR: exceeded max depth limit of 100 (saker.rules.limits.max_depth)");
+  std::string t;
+  for (int i = 0; i < kDefaultMaxDepth; ++i) {
+    t += "tolower(";
+  }
+  EXPECT_EQ(P(t + "proc.name" + std::string(kDefaultMaxDepth, ')') + " = x").substr(0, 8),
+            "tolower(");
+  EXPECT_NE(P("tolower(" + t + "proc.name" + std::string(kDefaultMaxDepth + 1, ')') + " = x")
+                .find("max depth"),
+            std::string::npos);
+  std::string deep(100000, '(');
+  deep += "a" + std::string(100000, ')');
   EXPECT_NE(P(deep).find("max depth"), std::string::npos);
   ParseOptions small;
   small.max_depth = 10;

@@ -1,5 +1,6 @@
 #include "server/rules/engine/builder.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -11,6 +12,21 @@
 namespace saker::rules {
 
 namespace {
+
+constexpr const char kNodesKey[] = "saker.rules.limits.max_nodes";
+constexpr const char kListItemsKey[] = "saker.rules.limits.max_list_items";
+// CompiledRule::expanded_condition() is cut here (an expansion shares
+// macros; written out it can be exponentially longer than the rules).
+constexpr size_t kMaxExpandedText = 64 * 1024;
+
+// Nodes of a condition as parsed (macro references count one).
+size_t CountNodes(const Node& n) {
+  size_t count = 1;
+  for (const Node& c : n.children) {
+    count += CountNodes(c);
+  }
+  return count;
+}
 
 // The rule's `enabled:`, then the selection's items in order.
 bool Selected(const RuleInfo& info, const std::vector<RuleSelector>& selection) {
@@ -54,17 +70,40 @@ void RuleSetBuilder::Warn(const Position& pos, const char* code, std::string msg
   set_->summary_.warnings.push_back(std::move(d));
 }
 
-void RuleSetBuilder::ResolveLists(const Collector& c) {
+absl::Status RuleSetBuilder::Charge(size_t nodes, const Position& pos, const char* kind,
+                                    const std::string& name, Diagnostic* error) {
+  const size_t max = options_->limits.max_nodes;
+  if (nodes > max - std::min(nodes_, max)) {
+    return Fail(pos,
+                absl::StrCat("the rules' conditions and lists expand past the limit of ", max,
+                             " nodes (", kNodesKey, ")"),
+                kind, name, error);
+  }
+  nodes_ += nodes;
+  return absl::OkStatus();
+}
+
+absl::Status RuleSetBuilder::ResolveLists(const Collector& c, Diagnostic* error) {
   // Items naming an earlier list (index < this list's visibility) expand.
   std::map<std::string, const ListInfo*> infos;
   for (const ListInfo& l : c.lists()) {
     infos[l.name] = &l;
   }
+  const size_t max = options_->limits.max_list_items;
   for (const ListInfo& l : c.lists()) {
     std::vector<std::string> items;
     for (const std::string& item : l.items) {
       auto it = infos.find(item);
-      if (it != infos.end() && it->second->index < l.visibility && lists_.count(item) > 0) {
+      const bool nested =
+          it != infos.end() && it->second->index < l.visibility && lists_.count(item) > 0;
+      const size_t more = nested ? lists_[item].size() : 1;
+      if (more > max - items.size()) {
+        return Fail(l.pos,
+                    absl::StrCat("list '", l.name, "' expands past the limit of ", max, " items (",
+                                 kListItemsKey, ")"),
+                    "list", l.name, error);
+      }
+      if (nested) {
         const std::vector<std::string>& sub = lists_[item];
         items.insert(items.end(), sub.begin(), sub.end());
         used_lists_.insert(item);
@@ -72,42 +111,66 @@ void RuleSetBuilder::ResolveLists(const Collector& c) {
         items.push_back(item);
       }
     }
+    absl::Status st = Charge(items.size(), l.pos, "list", l.name, error);
+    if (!st.ok()) {
+      return st;
+    }
     set_->summary_.list_items += items.size();
     lists_[l.name] = std::move(items);
   }
+  return absl::OkStatus();
 }
 
-SourceText RuleSetBuilder::Substitute(const SourceText& text) {
+absl::StatusOr<Node> RuleSetBuilder::Parse(const SourceText& text, const char* kind,
+                                           const std::string& name, Diagnostic* error) {
+  const size_t max = options_->limits.max_nodes;
   std::vector<std::string> used;
-  SourceText out = SubstituteLists(
+  size_t items = 0;
+  Position pos;
+  auto substituted = SubstituteLists(
       text,
       [this](const std::string& n) -> const std::vector<std::string>* {
         auto it = lists_.find(n);
         return it == lists_.end() ? nullptr : &it->second;
       },
-      &used);
+      max - std::min(nodes_, max), &items, &used, &pos);
+  if (!substituted.ok()) {
+    return Charge(items, pos, kind, name, error);  // fails: past the budget
+  }
   used_lists_.insert(used.begin(), used.end());
-  return out;
+  ParseOptions po;
+  po.max_depth = options_->limits.max_depth;
+  auto ast = ParseCondition(*substituted, po, &pos);
+  if (!ast.ok()) {
+    return Fail(pos, std::string(ast.status().message()), kind, name, error);
+  }
+  absl::Status st = Charge(items + CountNodes(*ast), text.Locate(0), kind, name, error);
+  if (!st.ok()) {
+    return st;
+  }
+  return ast;
 }
 
 absl::Status RuleSetBuilder::ParseMacros(const Collector& c, Diagnostic* error) {
   for (const MacroInfo& m : c.macros()) {
-    Position pos;
-    auto ast = ParseCondition(Substitute(m.condition), ParseOptions{}, &pos);
+    auto ast = Parse(m.condition, "macro", m.name, error);
     if (!ast.ok()) {
-      return Fail(pos, std::string(ast.status().message()), "macro", m.name, error);
+      return ast.status();
     }
     macro_asts_.push_back(std::make_unique<Node>(std::move(*ast)));
     macro_defs_[m.name] = MacroDef{m.name, macro_asts_.back().get(), m.index, m.visibility};
   }
-  auto lookup = [this](const std::string& n) -> const MacroDef* {
-    auto it = macro_defs_.find(n);
-    return it == macro_defs_.end() ? nullptr : &it->second;
-  };
+  expander_ = std::make_unique<MacroExpander>(
+      [this](const std::string& n) -> const MacroDef* {
+        auto it = macro_defs_.find(n);
+        return it == macro_defs_.end() ? nullptr : &it->second;
+      },
+      options_->limits.max_depth);
+  // Every macro is checked, used or not (as Falco does); each macro's body
+  // is expanded once, on first reference, and shared.
   for (const MacroInfo& m : c.macros()) {
-    Node copy = *macro_defs_[m.name].ast;
     Position pos;
-    absl::Status st = ExpandMacros(&copy, lookup, m.visibility, &pos);
+    absl::Status st = expander_->ExpandMacro(m.name, &pos);
     if (!st.ok()) {
       return Fail(pos, std::string(st.message()), "macro", m.name, error);
     }
@@ -137,22 +200,14 @@ absl::Status RuleSetBuilder::CompileRule(const RuleInfo& info, Diagnostic* error
   if (!with_ex.ok()) {
     return Fail(pos, std::string(with_ex.status().message()), "rule", info.name, error);
   }
-  auto ast = ParseCondition(Substitute(*with_ex), ParseOptions{}, &pos);
+  auto ast = Parse(*with_ex, "rule", info.name, error);
   if (!ast.ok()) {
-    return Fail(pos, std::string(ast.status().message()), "rule", info.name, error);
+    return ast.status();
   }
-  std::vector<std::string> used;
-  absl::Status st = ExpandMacros(
-      &*ast,
-      [this](const std::string& n) -> const MacroDef* {
-        auto it = macro_defs_.find(n);
-        return it == macro_defs_.end() ? nullptr : &it->second;
-      },
-      SIZE_MAX, &pos, &used);
+  absl::Status st = expander_->Expand(&*ast, SIZE_MAX, &pos, &rule_macro_refs_);
   if (!st.ok()) {
     return Fail(pos, std::string(st.message()), "rule", info.name, error);
   }
-  used_macros_.insert(used.begin(), used.end());
   auto rule = std::make_unique<CompiledRule>();
   ConditionCompiler compiler(registry_, types_, &set_->refs_);
   std::vector<std::string> notes;
@@ -187,8 +242,9 @@ absl::Status RuleSetBuilder::CompileRule(const RuleInfo& info, Diagnostic* error
   rule->tags_ = info.tags;
   rule->enabled_ = Selected(info, options_->selection) && info.priority <= options_->min_priority;
   rule->pos_ = info.pos;
-  rule->evttypes_ = info.source == "syscall" ? ComputeEventTypes(*ast, *types_) : EventTypeSet();
-  rule->expanded_ = ast->ToString();
+  rule->evttypes_ =
+      info.source == "syscall" ? ComputeEventTypes(*ast, *types_, &evttype_memo_) : EventTypeSet();
+  rule->expanded_ = ast->ToString(kMaxExpandedText);
   rule->filter_ = std::move(*filter);
   rule->output_ = std::move(*fmt);
   if (info.source == "syscall" && info.warn_evttypes && rule->evttypes_.count() > 100) {
@@ -228,8 +284,11 @@ absl::StatusOr<std::unique_ptr<RuleSet>> RuleSetBuilder::Build(const Collector& 
                                                                Diagnostic* error) {
   set_ = std::make_unique<RuleSet>();
   set_->summary_.warnings = c.warnings();
-  ResolveLists(c);
-  absl::Status st = ParseMacros(c, error);
+  absl::Status st = ResolveLists(c, error);
+  if (!st.ok()) {
+    return st;
+  }
+  st = ParseMacros(c, error);
   if (!st.ok()) {
     return st;
   }
@@ -239,8 +298,9 @@ absl::StatusOr<std::unique_ptr<RuleSet>> RuleSetBuilder::Build(const Collector& 
       return st;
     }
   }
+  const std::set<std::string> used_macros = expander_->Closure(rule_macro_refs_);
   for (const MacroInfo& m : c.macros()) {
-    if (used_macros_.count(m.name) == 0) {
+    if (used_macros.count(m.name) == 0) {
       Warn(m.pos, "LOAD_UNUSED_MACRO", "Macro not referred to by any other rule/macro", "macro",
            m.name);
     }
@@ -260,6 +320,7 @@ absl::StatusOr<std::unique_ptr<RuleSet>> RuleSetBuilder::Build(const Collector& 
   s.lists = c.lists().size();
   Index();
   set_->cache_.Resize(set_->refs_.refs().size());
+  set_->refs_.macro_filters().clear();  // compiled; the rules hold what they use
   return std::move(set_);
 }
 

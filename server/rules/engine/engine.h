@@ -26,6 +26,7 @@
 #include "server/rules/compiler/event_types.h"
 #include "server/rules/compiler/extractor.h"
 #include "server/rules/compiler/field_registry.h"
+#include "server/rules/condition/parser.h"
 #include "server/rules/output/formatter.h"
 
 namespace saker::rules {
@@ -53,8 +54,25 @@ struct RuleSelector {
   std::string tag;   // a tag, or empty
 };
 
+// Bounds on what rule files may expand to (saker.rules.limits.*). Loading
+// a file past one fails with `file:line:col: ...` naming the item, the
+// limit and its key; the defaults leave Falco's upstream rules 10x room.
+struct RuleLimits {
+  // Nesting of a condition: parentheses and transformers as written, and
+  // and/or/not, macro references and transformers after macro expansion
+  // (what the compiler and the evaluator recurse on).
+  int max_depth = kDefaultMaxDepth;
+  // Condition nodes (and/or/not, checks, macro references) plus the list
+  // items substituted into conditions and resolved into lists, all rule
+  // files together; an expanded macro counts once however often it is used.
+  size_t max_nodes = 200000;
+  // Items of one list after expanding the lists it names.
+  size_t max_list_items = 10000;
+};
+
 struct EngineOptions {
   CollectorOptions collector;
+  RuleLimits limits;
   std::vector<RuleSelector> selection;
   RuleMatching rule_matching = RuleMatching::kFirst;
   // Falco's `priority:`: only rules at least this severe are enabled.
