@@ -23,12 +23,12 @@
 // (StartWrite, Finish) are made without holding any lock, and nothing touches
 // the pump's state after StartWrite or Finish.
 
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <cstddef>
 #include <optional>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/time/clock.h"
 #include "server/api/ring.h"
@@ -116,8 +116,12 @@ class StreamPump : public Waiter, public Subscription {
 
   // Starts the loop (from the reactor's constructor, after its own setup).
   void Begin() {
-    if (config_.registry->Add(this) == 0) {
-      FinishStream(config_.stop_status);
+    auto id = config_.registry->Add(this, config_.peer, config_.identity);
+    if (!id.ok()) {
+      FinishStream(id.status().code() == absl::StatusCode::kResourceExhausted
+                       ? grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                      std::string(id.status().message()))
+                       : config_.stop_status);
       return;
     }
     registered_ = true;
@@ -245,7 +249,7 @@ class StreamPump : public Waiter, public Subscription {
   Cursor<Record> cursor_;
   const int64_t since_ns_;
   bool registered_ = false;
-  int slot_ = 0;       // the message the next write sends
+  int slot_ = 0;        // the message the next write sends
   bool ready_ = false;  // message slot_ is filled (by the look-ahead)
   bool wrote_ = false;  // a write was started (initial metadata sent)
   std::optional<Gap> pending_gap_;

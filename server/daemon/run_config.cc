@@ -98,7 +98,11 @@ void AddRunFlags(FlagSet* flags, RunConfig* rc, bool* first_rule, bool* first_bi
           return absl::InvalidArgumentError(
               absl::StrCat("--grpc-allow expects SERVICE=ID[,ID...], got \"", v, "\""));
         }
-        auto& ids = c->saker.api.allow[std::string(v.substr(0, eq))];
+        const std::string service(v.substr(0, eq));
+        if (auto st = api::CheckServiceName(service, absl::StrCat("--grpc-allow ", v)); !st.ok()) {
+          return st;
+        }
+        auto& ids = c->saker.api.allow[service];
         for (absl::string_view id : absl::StrSplit(v.substr(eq + 1), ',', absl::SkipEmpty())) {
           ids.emplace_back(id);
         }
@@ -119,9 +123,31 @@ void AddRunFlags(FlagSet* flags, RunConfig* rc, bool* first_rule, bool* first_bi
   uint_flag("--grpc-keepalive-timeout-ms",
             "drop a client whose ping goes unanswered this long (default 10000)",
             &c->saker.api.keepalive_timeout_ms);
+  uint_flag("--grpc-max-subscribers",
+            "open API streams of all clients at most; more: RESOURCE_EXHAUSTED (default 1024)",
+            &c->saker.api.max_subscribers);
+  uint_flag("--grpc-max-subscribers-per-identity",
+            "open API streams of one client certificate identity at most (default 256)",
+            &c->saker.api.max_subscribers_per_identity);
+  uint_flag("--grpc-max-streams-per-connection",
+            "open API streams of one TCP connection at most (default 100)",
+            &c->saker.api.max_streams_per_connection);
   flags->String("--user", "", "after loading the probe, run as this user (saker.user)",
                 &c->saker.user);
   AddDriverFlags(flags, &rc->duration, &rc->driver);
+}
+
+// saker.api.allow from the file or -o: every service must be one the API
+// serves (a misspelt one would leave the service it meant to protect open).
+absl::Status CheckAllowServices(const config::Config& c) {
+  for (const auto& [service, ids] : c.saker.api.allow) {
+    const std::string key = absl::StrCat("saker.api.allow.", service);
+    if (auto st = api::CheckServiceName(service, absl::StrCat(c.Where(key), ": saker.api.allow"));
+        !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -142,6 +168,9 @@ absl::StatusOr<RunConfig> RunInvocation::Load() const {
   auto c = config::LoadConfig(src.path, src.overrides);
   if (!c.ok()) {
     return c.status();
+  }
+  if (auto st = CheckAllowServices(*c); !st.ok()) {
+    return st;
   }
   // Pass 2: the flags, over the configuration.
   RunConfig rc;
@@ -198,6 +227,14 @@ rules::EngineOptions EngineOptionsOf(const config::Config& c, const std::string&
   return eo;
 }
 
+api::AllowList AllowListOf(const config::Config& c) {
+  api::AllowList allow;
+  for (const auto& [service, ids] : c.saker.api.allow) {
+    allow[service].insert(ids.begin(), ids.end());
+  }
+  return allow;
+}
+
 absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c) {
   api::ApiServerOptions o;
   const config::Api& a = c.saker.api;
@@ -211,9 +248,10 @@ absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c) {
     l->unix_group = a.socket_group;
     o.listeners.push_back(*std::move(l));
   }
-  for (const auto& [service, ids] : a.allow) {
-    o.allow[service].insert(ids.begin(), ids.end());
-  }
+  o.allow = AllowListOf(c);
+  o.limits.max_subscribers = a.max_subscribers;
+  o.limits.max_per_identity = a.max_subscribers_per_identity;
+  o.limits.max_per_connection = a.max_streams_per_connection;
   o.keepalive.time_ms = static_cast<int>(a.keepalive_time_ms);
   o.keepalive.timeout_ms = static_cast<int>(a.keepalive_timeout_ms);
   return o;

@@ -37,5 +37,7 @@ class RunInvocation {
 // The pieces of the configuration each part takes.
 rules::EngineOptions EngineOptionsOf(const config::Config& c, const std::string& hostname);
 absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c);
+// saker.api.allow (and --grpc-allow), applied at start and on every reload.
+api::AllowList AllowListOf(const config::Config& c);
 
 }  // namespace saker::daemon
