@@ -54,7 +54,7 @@ struct SubscriberLimits {
   size_t max_subscribers = 1024;  // all streams together
   // Streams of one certificate identity (mutual TLS; the unix socket's
   // clients have none and only count towards max_subscribers).
-  size_t max_per_identity = 256;
+  size_t max_per_identity = 512;
   // Streams of one TCP connection (its peer address; unix-socket clients
   // share one address, so HTTP/2's max concurrent streams bounds those).
   size_t max_per_connection = 100;

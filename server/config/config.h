@@ -155,7 +155,7 @@ struct Api {
   uint64_t keepalive_timeout_ms = 10000;
   // Caps on open API streams (see server/api/subscriber_registry.h).
   uint64_t max_subscribers = 1024;
-  uint64_t max_subscribers_per_identity = 256;
+  uint64_t max_subscribers_per_identity = 512;
   uint64_t max_streams_per_connection = 100;
 };
 

@@ -127,7 +127,7 @@ void AddRunFlags(FlagSet* flags, RunConfig* rc, bool* first_rule, bool* first_bi
             "open API streams of all clients at most; more: RESOURCE_EXHAUSTED (default 1024)",
             &c->saker.api.max_subscribers);
   uint_flag("--grpc-max-subscribers-per-identity",
-            "open API streams of one client certificate identity at most (default 256)",
+            "open API streams of one client certificate identity at most (default 512)",
             &c->saker.api.max_subscribers_per_identity);
   uint_flag("--grpc-max-streams-per-connection",
             "open API streams of one TCP connection at most (default 100)",
