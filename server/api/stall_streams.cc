@@ -45,6 +45,10 @@ std::string Slurp(const std::string& path) {
 std::shared_ptr<grpc::Channel> Connect() {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own
+  // No window growth: a stream the application does not read takes its
+  // initial window and no more (with BDP probing, gRPC's transport keeps
+  // widening the windows and buffers everything the server sends).
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   const std::string target = absl::GetFlag(FLAGS_target);
   if (target.rfind("unix:", 0) == 0) {
     return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);

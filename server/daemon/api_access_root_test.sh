@@ -16,7 +16,7 @@ cli=$(realpath "$2")
 make_certs=$(realpath "$3")
 stall=$(realpath "$4")
 # The bound the README states for 2,000 stalled streams with the default
-# limits (1,024 admitted): measured ~0.5 GB on a 2-core VM.
+# limits (1,024 admitted): measured 0.44-0.58 GB on a 2-core VM.
 RSS_BOUND_MB=1024
 
 tmp=$(mktemp -d /tmp/saker-apiacl-XXXXXX)
