@@ -23,12 +23,12 @@
 // (StartWrite, Finish) are made without holding any lock, and nothing touches
 // the pump's state after StartWrite or Finish.
 
-#include <grpcpp/grpcpp.h>
-
 #include <atomic>
 #include <cstddef>
 #include <optional>
 #include <string>
+
+#include <grpcpp/grpcpp.h>
 
 #include "absl/time/clock.h"
 #include "server/api/ring.h"
@@ -249,7 +249,7 @@ class StreamPump : public Waiter, public Subscription {
   Cursor<Record> cursor_;
   const int64_t since_ns_;
   bool registered_ = false;
-  int slot_ = 0;        // the message the next write sends
+  int slot_ = 0;       // the message the next write sends
   bool ready_ = false;  // message slot_ is filled (by the look-ahead)
   bool wrote_ = false;  // a write was started (initial metadata sent)
   std::optional<Gap> pending_gap_;

@@ -85,6 +85,8 @@ cfg 'saker:' '  api:' '    max_subscribers: 0'
 expect 2 'c.yaml:3:22: saker.api.max_subscribers: expected an integer from 1 to 1048576' \
   -c "$tmp/c.yaml"
 expect 2 '--grpc-max-streams-per-connection' --grpc-max-streams-per-connection lots
+expect 2 '--grpc-max-subscribers expects an integer from 1 to 1048576, got "0"' \
+  --grpc-max-subscribers 0
 
 # -o overrides the file, a flag overrides -o.
 cfg "rules_files: [$tmp/missing-from-file.yaml]"

@@ -123,15 +123,31 @@ void AddRunFlags(FlagSet* flags, RunConfig* rc, bool* first_rule, bool* first_bi
   uint_flag("--grpc-keepalive-timeout-ms",
             "drop a client whose ping goes unanswered this long (default 10000)",
             &c->saker.api.keepalive_timeout_ms);
-  uint_flag("--grpc-max-subscribers",
-            "open API streams of all clients at most; more: RESOURCE_EXHAUSTED (default 1024)",
-            &c->saker.api.max_subscribers);
-  uint_flag("--grpc-max-subscribers-per-identity",
-            "open API streams of one client certificate identity at most (default 512)",
-            &c->saker.api.max_subscribers_per_identity);
-  uint_flag("--grpc-max-streams-per-connection",
-            "open API streams of one TCP connection at most (default 100)",
-            &c->saker.api.max_streams_per_connection);
+  // The stream caps: 1 to 1048576, as their configuration keys.
+  auto cap_flag = [flags](const char* name, const char* help, uint64_t* out) {
+    flags->Value(name, "", help, [name, out](absl::string_view v) {
+      uint64_t n = 0;
+      if (auto st = ParseUint(name, v, &n); !st.ok()) {
+        return st;
+      }
+      if (n < 1 || n > (1u << 20)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(name, " expects an integer from 1 to 1048576, got \"", v, "\""));
+      }
+      *out = n;
+      return absl::OkStatus();
+    });
+  };
+  cap_flag("--grpc-max-subscribers",
+           "open API streams of all clients at most; more: RESOURCE_EXHAUSTED (default 1024; "
+           "saker.api.max_subscribers)",
+           &c->saker.api.max_subscribers);
+  cap_flag("--grpc-max-subscribers-per-identity",
+           "open API streams of one client certificate identity at most (default 512)",
+           &c->saker.api.max_subscribers_per_identity);
+  cap_flag("--grpc-max-streams-per-connection",
+           "open API streams of one TCP connection at most (default 100)",
+           &c->saker.api.max_streams_per_connection);
   flags->String("--user", "", "after loading the probe, run as this user (saker.user)",
                 &c->saker.user);
   AddDriverFlags(flags, &rc->duration, &rc->driver);
