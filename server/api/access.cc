@@ -1,5 +1,6 @@
 #include "server/api/access.h"
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/security/auth_context.h>
 
 #include <algorithm>
@@ -41,15 +42,33 @@ const std::vector<std::string>& AccessControlledServices() {
   return *kNames;
 }
 
-absl::Status CheckServiceName(std::string_view service, std::string_view where) {
+absl::Status CheckServiceName(std::string_view name, std::string_view where) {
+  const size_t slash = name.find('/');
+  const std::string service(name.substr(0, slash));
   const auto& known = AccessControlledServices();
-  if (std::find(known.begin(), known.end(), service) != known.end()) {
+  if (std::find(known.begin(), known.end(), service) == known.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(where), ": unknown service \"", service,
+                     "\" (an allow-list for it would protect nothing); expected one of: ",
+                     absl::StrJoin(known, ", "), " (or SERVICE/METHOD)"));
+  }
+  if (slash == std::string_view::npos) {
     return absl::OkStatus();
   }
+  const std::string method(name.substr(slash + 1));
+  const google::protobuf::ServiceDescriptor* d =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+  if (d != nullptr && d->FindMethodByName(method) != nullptr) {
+    return absl::OkStatus();
+  }
+  std::vector<std::string> methods;
+  for (int i = 0; d != nullptr && i < d->method_count(); ++i) {
+    methods.push_back(absl::StrCat(service, "/", d->method(i)->name()));
+  }
   return absl::InvalidArgumentError(
-      absl::StrCat(std::string(where), ": unknown service \"", std::string(service),
+      absl::StrCat(std::string(where), ": unknown method \"", std::string(name),
                    "\" (an allow-list for it would protect nothing); expected one of: ",
-                   absl::StrJoin(known, ", ")));
+                   absl::StrJoin(methods, ", ")));
 }
 
 absl::Status Access::Replace(AllowList allow) {
@@ -64,7 +83,8 @@ absl::Status Access::Replace(AllowList allow) {
   return absl::OkStatus();
 }
 
-grpc::Status Access::Check(const grpc::CallbackServerContext* ctx, std::string_view service) const {
+grpc::Status Access::Check(const grpc::CallbackServerContext* ctx, std::string_view service,
+                           std::string_view method) const {
   if (IsUnixPeer(ctx)) {
     return grpc::Status::OK;
   }
@@ -73,7 +93,10 @@ grpc::Status Access::Check(const grpc::CallbackServerContext* ctx, std::string_v
     absl::MutexLock l(&mu_);
     allow = allow_;
   }
-  auto it = allow->find(service);
+  auto it = allow->find(absl::StrCat(std::string(service), "/", std::string(method)));
+  if (it == allow->end()) {
+    it = allow->find(service);
+  }
   if (it == allow->end()) {
     return grpc::Status::OK;
   }
@@ -88,7 +111,7 @@ grpc::Status Access::Check(const grpc::CallbackServerContext* ctx, std::string_v
     }
   }
   return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                      absl::StrCat("client identity not allowed for ", std::string(service)));
+                      absl::StrCat("client identity not allowed for ", it->first));
 }
 
 std::string Access::IdentityOf(const grpc::CallbackServerContext* ctx) {

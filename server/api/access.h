@@ -25,17 +25,21 @@
 
 namespace saker::api {
 
-// Service full name -> client identities (CNs or SANs: DNS, URI, email, IP).
+// Service full name ("saker.rules.v1.RuleService") or method
+// ("saker.rules.v1.RuleService/ReloadRules") -> client identities (CNs or
+// SANs: DNS, URI, email, IP). A method's entry, when there is one, decides
+// for that method instead of its service's.
 using AllowList = std::map<std::string, std::set<std::string>, std::less<>>;
 
 // The full names of the services an allow-list can name, from the generated
 // service classes (so they cannot drift from the protos), sorted.
 const std::vector<std::string>& AccessControlledServices();
 
-// OK when every service in `services` is one of AccessControlledServices();
-// else INVALID_ARGUMENT naming the first unknown one and listing the valid
-// names. `where` prefixes the message (e.g. "FILE:LINE:COL: saker.api.allow").
-absl::Status CheckServiceName(std::string_view service, std::string_view where);
+// OK when `name` is one of AccessControlledServices(), or SERVICE/METHOD
+// with a method of one (from the generated descriptor pool); else
+// INVALID_ARGUMENT naming it and listing the valid names. `where` prefixes
+// the message (e.g. "FILE:LINE:COL: saker.api.allow").
+absl::Status CheckServiceName(std::string_view name, std::string_view where);
 
 class Access {
  public:
@@ -43,8 +47,9 @@ class Access {
   // Replaces the whole list (validated first: on error the list in force
   // stays). Calls already admitted are not re-checked.
   absl::Status Replace(AllowList allow) ABSL_LOCKS_EXCLUDED(mu_);
-  grpc::Status Check(const grpc::CallbackServerContext* ctx, std::string_view service) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // `method`: the bare name ("ReloadRules").
+  grpc::Status Check(const grpc::CallbackServerContext* ctx, std::string_view service,
+                     std::string_view method) const ABSL_LOCKS_EXCLUDED(mu_);
 
   // The identity a status report shows: the CN, else the first SAN.
   static std::string IdentityOf(const grpc::CallbackServerContext* ctx);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "saker/v1/alerts.grpc.pb.h"
+#include "saker/v1/rules.grpc.pb.h"
 #include "saker/v1/status.grpc.pb.h"
 #include "server/api/api_test_util.h"
 #include "server/api/synthetic_alerts.h"
@@ -55,8 +56,18 @@ TEST(AccessTest, TheServicesAreTheOnesServed) {
                                       "saker.events.v1.EventService", "saker.rules.v1.RuleService",
                                       "saker.status.v1.StatusService"}));
   EXPECT_TRUE(CheckServiceName("saker.status.v1.StatusService", "k").ok());
-  EXPECT_FALSE(CheckServiceName("saker.status.v1.StatusService/GetStatus", "k").ok());
+  EXPECT_FALSE(CheckServiceName("saker.status.v1.StatusServic", "k").ok());
   EXPECT_FALSE(CheckServiceName("", "k").ok());
+  // Methods, from the generated descriptors.
+  EXPECT_TRUE(CheckServiceName("saker.status.v1.StatusService/GetStatus", "k").ok());
+  EXPECT_TRUE(CheckServiceName("falco.outputs.service/sub", "k").ok());
+  absl::Status st = CheckServiceName("saker.rules.v1.RuleService/Reload", "where");
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("where: unknown method \"saker.rules.v1.RuleService/Reload\""),
+            std::string::npos)
+      << st;
+  EXPECT_NE(st.message().find("saker.rules.v1.RuleService/ReloadRules"), std::string::npos) << st;
+  EXPECT_FALSE(CheckServiceName("saker.rules.v1.RuleService/", "k").ok());
 }
 
 TEST(AccessTest, AReplacedAllowListAppliesToNewCalls) {
@@ -80,6 +91,45 @@ TEST(AccessTest, AReplacedAllowListAppliesToNewCalls) {
   // An empty list opens the service to every verified client again.
   ASSERT_TRUE(ts.server().ReplaceAllowList({}).ok());
   EXPECT_EQ(GetStatus(ts.Tls("client1")), grpc::StatusCode::OK);
+}
+
+class OneRule : public RulesControl {
+ public:
+  std::vector<RuleInfo> ListRules() override { return {RuleInfo{.name = "r"}}; }
+  absl::StatusOr<ReloadResult> Reload() override { return ReloadResult{.rule_count = 1}; }
+};
+
+TEST(AccessTest, AMethodEntryDecidesForItsMethod) {
+  OneRule rules;
+  TestServer ts({}, [&](ApiServerOptions& o) {
+    o.rules = &rules;
+    o.allow["saker.rules.v1.RuleService/ReloadRules"] = {"client-one"};
+  });
+  auto call = [](std::shared_ptr<grpc::Channel> ch, bool reload) {
+    auto stub = saker::rules::v1::RuleService::NewStub(ch);
+    grpc::ClientContext ctx;
+    if (reload) {
+      saker::rules::v1::ReloadRulesResponse resp;
+      return stub->ReloadRules(&ctx, {}, &resp);
+    }
+    saker::rules::v1::ListRulesResponse resp;
+    return stub->ListRules(&ctx, {}, &resp);
+  };
+  EXPECT_TRUE(call(ts.Tls("client1"), true).ok());
+  grpc::Status denied = call(ts.Tls("client2"), true);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(denied.error_message().find("saker.rules.v1.RuleService/ReloadRules"),
+            std::string::npos);
+  EXPECT_TRUE(call(ts.Tls("client2"), false).ok());  // ListRules: no entry
+  // With a service entry too, the method's still decides for its method.
+  ASSERT_TRUE(ts.server()
+                  .ReplaceAllowList({{"saker.rules.v1.RuleService", {"client-two"}},
+                                     {"saker.rules.v1.RuleService/ReloadRules", {"client-one"}}})
+                  .ok());
+  EXPECT_TRUE(call(ts.Tls("client1"), true).ok());
+  EXPECT_EQ(call(ts.Tls("client1"), false).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(call(ts.Tls("client2"), false).ok());
+  EXPECT_EQ(call(ts.Tls("client2"), true).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // Streams that stay open without reading past their first message.

@@ -80,6 +80,9 @@ expect 2 '-o saker.api.allow={saker.alerts.v1.Alerts: \[a\]}: saker.api.allow: u
 expect 2 '--grpc-allow saker.rules.v1.RulesService=admin: unknown service "saker.rules.v1.RulesService"' \
   --grpc-allow saker.rules.v1.RulesService=admin
 grep -q 'saker.status.v1.StatusService' "$tmp/err" || fail "--grpc-allow: no valid names listed"
+expect 2 '--grpc-allow saker.rules.v1.RuleService/Reload=admin: unknown method "saker.rules.v1.RuleService/Reload"' \
+  --grpc-allow saker.rules.v1.RuleService/Reload=admin
+grep -q 'saker.rules.v1.RuleService/ReloadRules' "$tmp/err" || fail "the methods are not listed"
 # The stream caps: in range, named.
 cfg 'saker:' '  api:' '    max_subscribers: 0'
 expect 2 'c.yaml:3:22: saker.api.max_subscribers: expected an integer from 1 to 1048576' \

@@ -90,7 +90,7 @@ void AddRunFlags(FlagSet* flags, RunConfig* rc, bool* first_rule, bool* first_bi
   flags->String("--grpc-socket-group", "", "unix socket group (name)", &c->saker.api.socket_group);
   flags->Value(
       "--grpc-allow", "",
-      "SERVICE=ID[,ID...]: only these client certificate identities (CN or SAN) may "
+      "SERVICE[/METHOD]=ID[,ID...]: only these client certificate identities (CN or SAN) may "
       "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable)",
       [c](absl::string_view v) {
         const size_t eq = v.find('=');
