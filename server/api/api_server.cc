@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -141,9 +142,10 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   context_.rules = options.rules;
   context_.driver = options.driver;
   context_.falco_outputs = options.falco_outputs;
-  for (const auto& [service, ids] : options.allow) {
-    context_.access.Allow(service, ids);
+  if (auto st = context_.access.Replace(options.allow); !st.ok()) {
+    return st;
   }
+  context_.registry.SetLimits(options.limits);
   grace_ = options.shutdown_grace;
 
   std::vector<Listener> listeners = options.listeners;
@@ -189,6 +191,10 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              k.min_client_ping_interval_ms);
   builder.SetMaxReceiveMessageSize(options.max_request_bytes);
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONCURRENT_STREAMS,
+      static_cast<int>(std::min<size_t>(options.limits.max_per_connection, 1 << 20)) +
+          kUnaryHeadroom);
 
   services_.push_back(std::make_unique<FalcoOutputsService>(&context_));
   services_.push_back(std::make_unique<FalcoVersionService>(&context_));
@@ -231,9 +237,7 @@ absl::Status ApiServer::Start(const ApiServerOptions& options) {
   // overall status and every service by its full name.
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
-  for (const char* name : {"falco.outputs.service", "falco.version.service", "falco.output.service",
-                           "saker.alerts.v1.AlertService", "saker.events.v1.EventService",
-                           "saker.status.v1.StatusService", "saker.rules.v1.RuleService"}) {
+  for (const std::string& name : AccessControlledServices()) {
     health->SetServingStatus(name, true);
   }
   return absl::OkStatus();

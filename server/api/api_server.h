@@ -74,9 +74,15 @@ struct ApiServerOptions {
   bool falco_socket = false;
   // Per-service allow-lists of client identities (certificate CN or SAN),
   // keyed by full service name ("saker.rules.v1.RuleService",
-  // "falco.outputs.service", ...). A service not listed admits every client
-  // whose certificate verified; the unix socket is governed by its mode.
-  std::map<std::string, std::set<std::string>> allow;
+  // "falco.outputs.service", ...; AccessControlledServices(), others are an
+  // error). A service not listed admits every client whose certificate
+  // verified; the unix socket is governed by its mode.
+  AllowList allow;
+  // Caps on open streams (RESOURCE_EXHAUSTED past them). HTTP/2's max
+  // concurrent streams per connection is limits.max_per_connection plus
+  // kUnaryHeadroom, so a client at its cap still gets its unary calls and
+  // the refusal through.
+  SubscriberLimits limits;
   Keepalive keepalive;
   // Each mTLS listener serves private copies of its certificate files
   // (TlsStage), made under tls_stage_dir (empty: $TMPDIR or /tmp) and
@@ -95,6 +101,9 @@ struct ApiServerOptions {
   RulesControl* rules = nullptr;
   DriverStatusSource* driver = nullptr;
 };
+
+// HTTP/2 streams a connection may open beyond its subscriptions cap.
+inline constexpr int kUnaryHeadroom = 16;
 
 class ApiServer {
  public:
@@ -128,6 +137,11 @@ class ApiServer {
   // running certificates stay. New handshakes use the new files within
   // tls_refresh_seconds; open streams keep their connections.
   absl::Status ReloadCertificates();
+  // Replaces the allow-lists (validated first; on error the running lists
+  // stay). New calls are checked against the new lists; open streams stay.
+  absl::Status ReplaceAllowList(AllowList allow) {
+    return context_.access.Replace(std::move(allow));
+  }
 
   // The bound port of each listener, in order (0 for unix sockets).
   const std::vector<int>& ports() const { return ports_; }
@@ -136,6 +150,8 @@ class ApiServer {
   // (records between its cursor and the hub's newest), delivered and dropped
   // so far. Takes the registry's lock briefly; not for the event path.
   std::vector<SubscriberSnapshot> subscriber_stats() const { return context_.registry.List(); }
+  // Streams refused so far for passing a SubscriberLimits cap.
+  uint64_t rejected(Rejection r) const { return context_.registry.rejected(r); }
 
  private:
   AlertHub alerts_;

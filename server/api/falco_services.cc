@@ -13,8 +13,8 @@ namespace {
 
 // Falco's alert streams with grpc_output disabled, or a refused identity.
 grpc::Status FalcoOutputsAccess(ApiContext* api, grpc::CallbackServerContext* ctx,
-                                const char* service) {
-  if (auto st = api->access.Check(ctx, service); !st.ok()) {
+                                const char* service, const char* method) {
+  if (auto st = api->access.Check(ctx, service, method); !st.ok()) {
     return st;
   }
   if (!api->falco_outputs) {
@@ -50,7 +50,8 @@ Semver ParseSemver(std::string_view v) {
 
 grpc::ServerBidiReactor<falco::outputs::request, falco::outputs::response>*
 FalcoOutputsService::sub(grpc::CallbackServerContext* ctx) {
-  if (auto st = FalcoOutputsAccess(api_, ctx, "falco.outputs.service"); !st.ok()) {
+  if (auto st = FalcoOutputsAccess(api_, ctx, falco::outputs::service::service_full_name(), "sub");
+      !st.ok()) {
     return new RefusedBidiReactor<falco::outputs::request, falco::outputs::response>(st);
   }
   return new FalcoSubReactor(api_, ctx);
@@ -58,7 +59,8 @@ FalcoOutputsService::sub(grpc::CallbackServerContext* ctx) {
 
 grpc::ServerWriteReactor<falco::outputs::response>* FalcoOutputsService::get(
     grpc::CallbackServerContext* ctx, const falco::outputs::request* /*request*/) {
-  if (auto st = FalcoOutputsAccess(api_, ctx, "falco.outputs.service"); !st.ok()) {
+  if (auto st = FalcoOutputsAccess(api_, ctx, falco::outputs::service::service_full_name(), "get");
+      !st.ok()) {
     return new RefusedWriteReactor<falco::outputs::response>(st);
   }
   return new FalcoGetReactor(api_, ctx);
@@ -68,7 +70,8 @@ grpc::ServerUnaryReactor* FalcoVersionService::version(grpc::CallbackServerConte
                                                        const falco::version::request*,
                                                        falco::version::response* response) {
   auto* reactor = ctx->DefaultReactor();
-  if (auto st = api_->access.Check(ctx, "falco.version.service"); !st.ok()) {
+  if (auto st = api_->access.Check(ctx, falco::version::service::service_full_name(), "version");
+      !st.ok()) {
     reactor->Finish(st);
     return reactor;
   }
@@ -92,7 +95,9 @@ grpc::ServerUnaryReactor* FalcoVersionService::version(grpc::CallbackServerConte
 
 grpc::ServerWriteReactor<falco::output::response>* FalcoLegacyOutputService::subscribe(
     grpc::CallbackServerContext* ctx, const falco::output::request* request) {
-  if (auto st = FalcoOutputsAccess(api_, ctx, "falco.output.service"); !st.ok()) {
+  if (auto st =
+          FalcoOutputsAccess(api_, ctx, falco::output::service::service_full_name(), "subscribe");
+      !st.ok()) {
     return new RefusedWriteReactor<falco::output::response>(st);
   }
   return new FalcoSubscribeReactor(api_, ctx, request->keepalive());

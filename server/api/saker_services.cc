@@ -63,7 +63,9 @@ void SetTime(int64_t ns, google::protobuf::Timestamp* t) {
 grpc::ServerWriteReactor<saker::alerts::v1::SubscribeResponse>* AlertServiceImpl::Subscribe(
     grpc::CallbackServerContext* ctx, const saker::alerts::v1::SubscribeRequest* request) {
   using Refused = RefusedWriteReactor<saker::alerts::v1::SubscribeResponse>;
-  if (auto st = api_->access.Check(ctx, "saker.alerts.v1.AlertService"); !st.ok()) {
+  if (auto st = api_->access.Check(ctx, saker::alerts::v1::AlertService::service_full_name(),
+                                   "Subscribe");
+      !st.ok()) {
     return new Refused(st);
   }
   auto compiled = CompiledAlertRequest::Compile(*request, api_->alert_filter_compiler);
@@ -76,7 +78,9 @@ grpc::ServerWriteReactor<saker::alerts::v1::SubscribeResponse>* AlertServiceImpl
 grpc::ServerWriteReactor<saker::events::v1::SubscribeResponse>* EventServiceImpl::Subscribe(
     grpc::CallbackServerContext* ctx, const saker::events::v1::SubscribeRequest* request) {
   using Refused = RefusedWriteReactor<saker::events::v1::SubscribeResponse>;
-  if (auto st = api_->access.Check(ctx, "saker.events.v1.EventService"); !st.ok()) {
+  if (auto st = api_->access.Check(ctx, saker::events::v1::EventService::service_full_name(),
+                                   "Subscribe");
+      !st.ok()) {
     return new Refused(st);
   }
   auto compiled = CompiledEventRequest::Compile(*request, api_->event_filter_compiler);
@@ -90,7 +94,9 @@ grpc::ServerUnaryReactor* StatusServiceImpl::GetStatus(
     grpc::CallbackServerContext* ctx, const saker::status::v1::GetStatusRequest*,
     saker::status::v1::GetStatusResponse* response) {
   auto* reactor = ctx->DefaultReactor();
-  if (auto st = api_->access.Check(ctx, "saker.status.v1.StatusService"); !st.ok()) {
+  if (auto st = api_->access.Check(ctx, saker::status::v1::StatusService::service_full_name(),
+                                   "GetStatus");
+      !st.ok()) {
     reactor->Finish(st);
     return reactor;
   }
@@ -130,11 +136,12 @@ grpc::ServerUnaryReactor* StatusServiceImpl::GetStatus(
   return reactor;
 }
 
-grpc::ServerUnaryReactor* RuleServiceImpl::ListRules(grpc::CallbackServerContext* ctx,
-                                                     const saker::rules::v1::ListRulesRequest*,
-                                                     saker::rules::v1::ListRulesResponse* response) {
+grpc::ServerUnaryReactor* RuleServiceImpl::ListRules(
+    grpc::CallbackServerContext* ctx, const saker::rules::v1::ListRulesRequest*,
+    saker::rules::v1::ListRulesResponse* response) {
   auto* reactor = ctx->DefaultReactor();
-  grpc::Status st = api_->access.Check(ctx, "saker.rules.v1.RuleService");
+  grpc::Status st =
+      api_->access.Check(ctx, saker::rules::v1::RuleService::service_full_name(), "ListRules");
   if (st.ok() && api_->rules == nullptr) {
     st = grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no rules engine is wired to this server");
   }
@@ -151,7 +158,8 @@ grpc::ServerUnaryReactor* RuleServiceImpl::ReloadRules(
     grpc::CallbackServerContext* ctx, const saker::rules::v1::ReloadRulesRequest*,
     saker::rules::v1::ReloadRulesResponse* response) {
   auto* reactor = ctx->DefaultReactor();
-  grpc::Status st = api_->access.Check(ctx, "saker.rules.v1.RuleService");
+  grpc::Status st =
+      api_->access.Check(ctx, saker::rules::v1::RuleService::service_full_name(), "ReloadRules");
   if (st.ok() && api_->rules == nullptr) {
     st = grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no rules engine is wired to this server");
   }

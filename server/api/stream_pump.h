@@ -116,8 +116,12 @@ class StreamPump : public Waiter, public Subscription {
 
   // Starts the loop (from the reactor's constructor, after its own setup).
   void Begin() {
-    if (config_.registry->Add(this) == 0) {
-      FinishStream(config_.stop_status);
+    auto id = config_.registry->Add(this, config_.peer, config_.identity);
+    if (!id.ok()) {
+      FinishStream(id.status().code() == absl::StatusCode::kResourceExhausted
+                       ? grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                      std::string(id.status().message()))
+                       : config_.stop_status);
       return;
     }
     registered_ = true;

@@ -153,6 +153,10 @@ struct Api {
   uint64_t event_history = 65536;
   uint64_t keepalive_time_ms = 30000;
   uint64_t keepalive_timeout_ms = 10000;
+  // Caps on open API streams (see server/api/subscriber_registry.h).
+  uint64_t max_subscribers = 1024;
+  uint64_t max_subscribers_per_identity = 512;
+  uint64_t max_streams_per_connection = 100;
 };
 
 struct SakerFileOutput {

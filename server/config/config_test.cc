@@ -115,6 +115,9 @@ saker:
     event_history: 20
     keepalive_time_ms: 5000
     keepalive_timeout_ms: 2000
+    max_subscribers: 30
+    max_subscribers_per_identity: 20
+    max_streams_per_connection: 10
   file_output: {max_size_mb: 64, max_files: 3}
   http_output: {queue_capacity: 9, max_retries: 1, retry_backoff_ms: 10,
                 retry_backoff_max_ms: 20, timeout_ms: 30}
@@ -213,6 +216,9 @@ TEST(ConfigRoundTrip, EverySupportedKey) {
   EXPECT_EQ(a.event_history, 20u);
   EXPECT_EQ(a.keepalive_time_ms, 5000u);
   EXPECT_EQ(a.keepalive_timeout_ms, 2000u);
+  EXPECT_EQ(a.max_subscribers, 30u);
+  EXPECT_EQ(a.max_subscribers_per_identity, 20u);
+  EXPECT_EQ(a.max_streams_per_connection, 10u);
   EXPECT_EQ(c->saker.file_output.max_size_mb, 64u);
   EXPECT_EQ(c->saker.file_output.max_files, 3u);
   const SakerHttpOutput& sh = c->saker.http_output;

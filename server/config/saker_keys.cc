@@ -77,6 +77,17 @@ void AddApiKeys(Schema* s) {
   s->Add("saker.api.keepalive_timeout_ms",
          Int<uint64_t>(
              [a](Config & c) -> auto& { return a(c).keepalive_timeout_ms; }, 100, 86400000));
+  constexpr int64_t kMaxStreams = 1 << 20;
+  s->Add("saker.api.max_subscribers",
+         Int<uint64_t>([a](Config & c) -> auto& { return a(c).max_subscribers; }, 1, kMaxStreams));
+  s->Add("saker.api.max_subscribers_per_identity",
+         Int<uint64_t>(
+             [a](Config & c) -> auto& { return a(c).max_subscribers_per_identity; }, 1,
+             kMaxStreams));
+  s->Add("saker.api.max_streams_per_connection",
+         Int<uint64_t>(
+             [a](Config & c) -> auto& { return a(c).max_streams_per_connection; }, 1,
+             kMaxStreams));
 }
 
 void AddOutputKeys(Schema* s) {

@@ -122,6 +122,30 @@ grep -q ' warning sakerd: ' "$tmp/err" || fail "warnings are not logged at level
 # The log format and level come from the configuration.
 cfg "rules_files: [$tmp/bad_rules.yaml]" 'saker:' '  log_format: json'
 expect 1 '"level":"error"' -c "$tmp/c.yaml"
+# An allow-list naming a service the API does not serve (a misspelt one would
+# leave the service it meant to protect open to every client): exit 2, with
+# where it was set and the valid names; from the file, -o and --grpc-allow.
+cfg 'saker:' '  api:' '    allow:' '      saker.rules.v1.RulesService: [admin]'
+expect 2 'c.yaml:4:36: saker.api.allow: unknown service "saker.rules.v1.RulesService"' \
+  -c "$tmp/c.yaml"
+grep -q 'expected one of: falco.output.service, .*saker.rules.v1.RuleService' "$tmp/err" ||
+  fail "the valid service names are not listed: $(cat "$tmp/err")"
+expect 2 '-o saker.api.allow={saker.alerts.v1.Alerts: \[a\]}: saker.api.allow: unknown service' \
+  -o 'saker.api.allow={saker.alerts.v1.Alerts: [a]}'
+expect 2 '--grpc-allow saker.rules.v1.RulesService=admin: unknown service "saker.rules.v1.RulesService"' \
+  --grpc-allow saker.rules.v1.RulesService=admin
+grep -q 'saker.status.v1.StatusService' "$tmp/err" || fail "--grpc-allow: no valid names listed"
+expect 2 '--grpc-allow saker.rules.v1.RuleService/Reload=admin: unknown method "saker.rules.v1.RuleService/Reload"' \
+  --grpc-allow saker.rules.v1.RuleService/Reload=admin
+grep -q 'saker.rules.v1.RuleService/ReloadRules' "$tmp/err" || fail "the methods are not listed"
+# The stream caps: in range, named.
+cfg 'saker:' '  api:' '    max_subscribers: 0'
+expect 2 'c.yaml:3:22: saker.api.max_subscribers: expected an integer from 1 to 1048576' \
+  -c "$tmp/c.yaml"
+expect 2 '--grpc-max-streams-per-connection' --grpc-max-streams-per-connection lots
+expect 2 '--grpc-max-subscribers expects an integer from 1 to 1048576, got "0"' \
+  --grpc-max-subscribers 0
+
 # -o overrides the file, a flag overrides -o.
 cfg "rules_files: [$tmp/missing-from-file.yaml]"
 expect 1 'missing-from-o.yaml' -c "$tmp/c.yaml" -o "rules_files=[$tmp/missing-from-o.yaml]"

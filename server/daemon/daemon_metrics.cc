@@ -81,6 +81,12 @@ void WriteApi(const api::ApiServer& api, metrics::Writer& w) {
     w.Gauge("saker_api_subscribers", "Open API streams, by kind.",
             {{"kind", std::string(api::StreamKindName(k))}}, by_kind[static_cast<int>(k) & 3]);
   }
+  for (api::Rejection r :
+       {api::Rejection::kSubscribers, api::Rejection::kIdentity, api::Rejection::kConnection}) {
+    w.Counter("saker_api_rejected_total",
+              "API streams refused with RESOURCE_EXHAUSTED, by the cap they would pass.",
+              {{"reason", api::RejectionName(r)}}, api.rejected(r));
+  }
 }
 
 // The standard process metrics, from /proc/self.

@@ -17,6 +17,9 @@ std::vector<std::pair<std::string, std::string>> RestartOnlySettings(const confi
       {"saker.api.socket_mode/socket_group", absl::StrCat(a.socket_mode, ",", a.socket_group)},
       {"saker.api.alert_history/event_history",
        absl::StrCat(a.alert_history, ",", a.event_history)},
+      {"saker.api.max_subscribers/max_subscribers_per_identity/max_streams_per_connection",
+       absl::StrCat(a.max_subscribers, ",", a.max_subscribers_per_identity, ",",
+                    a.max_streams_per_connection)},
       {"json_output", b(c.json_output)},
       {"stdout_output", b(c.stdout_output.enabled)},
       {"file_output",
@@ -75,6 +78,10 @@ absl::StatusOr<api::ReloadResult> Reloader::ReloadLocked() {
   }
   if (t_.api != nullptr) {
     if (auto st = t_.api->ReloadCertificates(); !st.ok()) {
+      return st;
+    }
+    // Validated by Load(); new calls see the new lists.
+    if (auto st = t_.api->ReplaceAllowList(AllowListOf(c)); !st.ok()) {
       return st;
     }
   }

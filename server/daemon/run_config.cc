@@ -57,8 +57,9 @@ void AddRunFlags(FlagSet* flags, ConfigSources* src, double* duration) {
              "saker.api.socket_group", src);
   flags->Value(
       "--grpc-allow", "",
-      "SERVICE=ID[,ID...]: only these client certificate identities (CN or SAN) may "
-      "call SERVICE, e.g. saker.rules.v1.RuleService=admin (repeatable; saker.api.allow)",
+      "SERVICE[/METHOD]=ID[,ID...]: only these client certificate identities (CN or SAN) may "
+      "call SERVICE (or one of its methods), e.g. saker.rules.v1.RuleService=admin "
+      "(repeatable; saker.api.allow)",
       [src](absl::string_view v) {
         const size_t eq = v.find('=');
         if (eq == absl::string_view::npos || eq == 0) {
@@ -86,9 +87,34 @@ void AddRunFlags(FlagSet* flags, ConfigSources* src, double* duration) {
              "drop a client whose ping goes unanswered this long (default 10000; "
              "saker.api.keepalive_timeout_ms)",
              "saker.api.keepalive_timeout_ms", src);
+  AddKeyFlag(flags, "--grpc-max-subscribers",
+             "open API streams of all clients at most; more: RESOURCE_EXHAUSTED (default 1024; "
+             "saker.api.max_subscribers)",
+             "saker.api.max_subscribers", src);
+  AddKeyFlag(flags, "--grpc-max-subscribers-per-identity",
+             "open API streams of one client certificate identity at most (default 512; "
+             "saker.api.max_subscribers_per_identity)",
+             "saker.api.max_subscribers_per_identity", src);
+  AddKeyFlag(flags, "--grpc-max-streams-per-connection",
+             "open API streams of one TCP connection at most (default 100; "
+             "saker.api.max_streams_per_connection)",
+             "saker.api.max_streams_per_connection", src);
   AddKeyFlag(flags, "--user", "after loading the probe, run as this user (saker.user)",
              "saker.user", src);
   AddDriverFlags(flags, duration, src);
+}
+
+// saker.api.allow from the file or -o: every service must be one the API
+// serves (a misspelt one would leave the service it meant to protect open).
+absl::Status CheckAllowServices(const config::Config& c) {
+  for (const auto& [service, ids] : c.saker.api.allow) {
+    const std::string key = absl::StrCat("saker.api.allow.", service);
+    if (auto st = api::CheckServiceName(service, absl::StrCat(c.Where(key), ": saker.api.allow"));
+        !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -105,6 +131,9 @@ absl::StatusOr<RunConfig> RunInvocation::Load() const {
   auto c = src.Load();
   if (!c.ok()) {
     return c.status();
+  }
+  if (auto st = CheckAllowServices(*c); !st.ok()) {
+    return st;
   }
   rc.config = *std::move(c);
   rc.driver = DriverOptionsOf(rc.config);
@@ -165,6 +194,14 @@ rules::EngineOptions EngineOptionsOf(const config::Config& c, const std::string&
   return eo;
 }
 
+api::AllowList AllowListOf(const config::Config& c) {
+  api::AllowList allow;
+  for (const auto& [service, ids] : c.saker.api.allow) {
+    allow[service].insert(ids.begin(), ids.end());
+  }
+  return allow;
+}
+
 absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c) {
   api::ApiServerOptions o;
   const config::Api& a = c.saker.api;
@@ -178,9 +215,10 @@ absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c) {
     l->unix_group = a.socket_group;
     o.listeners.push_back(*std::move(l));
   }
-  for (const auto& [service, ids] : a.allow) {
-    o.allow[service].insert(ids.begin(), ids.end());
-  }
+  o.allow = AllowListOf(c);
+  o.limits.max_subscribers = a.max_subscribers;
+  o.limits.max_per_identity = a.max_subscribers_per_identity;
+  o.limits.max_per_connection = a.max_streams_per_connection;
   o.keepalive.time_ms = static_cast<int>(a.keepalive_time_ms);
   o.keepalive.timeout_ms = static_cast<int>(a.keepalive_timeout_ms);
   return o;

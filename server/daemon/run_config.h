@@ -44,6 +44,8 @@ rules::RuleLimits RuleLimitsOf(const config::Config& c);
 absl::StatusOr<rules::RuleLimits> RuleLimitsOf(const std::string& config_path,
                                                const std::vector<std::string>& overrides);
 absl::StatusOr<api::ApiServerOptions> ApiOptionsOf(const config::Config& c);
+// saker.api.allow (and --grpc-allow), applied at start and on every reload.
+api::AllowList AllowListOf(const config::Config& c);
 
 // Rules that leave no rule enabled (all below `priority`, disabled by
 // `rules:` or by the files, or no rule at all) mean detection is off: an
