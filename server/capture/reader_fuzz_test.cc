@@ -1,16 +1,20 @@
-// Drives the fuzz target with ~20k deterministic mutations of a valid
-// capture: bit flips, truncations, length-field edits (with and without
-// fixed-up checksums, so they reach the deeper checks), splices and garbage.
+// Drives the fuzz target with its committed seed corpus, then ~20k
+// deterministic mutations of a valid capture: bit flips, truncations,
+// length-field edits (with and without fixed-up checksums, so they reach the
+// deeper checks), splices and garbage.
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "server/capture/codec.h"
 #include "server/capture/reader.h"
 #include "server/capture/test_util.h"
+#include "server/rules/testing/corpus.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -170,6 +174,15 @@ std::string SeedCapture() {
     events.AddRealistic(i);
   }
   return WriteCapture(TempPath("fuzz-seed.scap"), header, events, 1024);
+}
+
+// The committed seed corpus (fuzz_corpus/, what ci/fuzz starts from).
+TEST(ReaderFuzzTest, SeedCorpusDoesNotCrash) {
+  std::vector<std::string> corpus = rules::testing::ReadCorpus("server/capture/fuzz_corpus");
+  ASSERT_GE(corpus.size(), 2u) << "the committed corpus is missing";
+  for (const std::string& s : corpus) {
+    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size()), 0);
+  }
 }
 
 TEST(ReaderFuzzTest, TwentyThousandMutationsDoNotCrash) {

@@ -132,10 +132,10 @@ grep -q 'expected one of: falco.output.service, .*saker.rules.v1.RuleService' "$
   fail "the valid service names are not listed: $(cat "$tmp/err")"
 expect 2 '-o saker.api.allow={saker.alerts.v1.Alerts: \[a\]}: saker.api.allow: unknown service' \
   -o 'saker.api.allow={saker.alerts.v1.Alerts: [a]}'
-expect 2 '--grpc-allow saker.rules.v1.RulesService=admin: unknown service "saker.rules.v1.RulesService"' \
+expect 2 '--grpc-allow: saker.api.allow: unknown service "saker.rules.v1.RulesService"' \
   --grpc-allow saker.rules.v1.RulesService=admin
 grep -q 'saker.status.v1.StatusService' "$tmp/err" || fail "--grpc-allow: no valid names listed"
-expect 2 '--grpc-allow saker.rules.v1.RuleService/Reload=admin: unknown method "saker.rules.v1.RuleService/Reload"' \
+expect 2 '--grpc-allow: saker.api.allow: unknown method "saker.rules.v1.RuleService/Reload"' \
   --grpc-allow saker.rules.v1.RuleService/Reload=admin
 grep -q 'saker.rules.v1.RuleService/ReloadRules' "$tmp/err" || fail "the methods are not listed"
 # The stream caps: in range, named.
@@ -143,7 +143,7 @@ cfg 'saker:' '  api:' '    max_subscribers: 0'
 expect 2 'c.yaml:3:22: saker.api.max_subscribers: expected an integer from 1 to 1048576' \
   -c "$tmp/c.yaml"
 expect 2 '--grpc-max-streams-per-connection' --grpc-max-streams-per-connection lots
-expect 2 '--grpc-max-subscribers expects an integer from 1 to 1048576, got "0"' \
+expect 2 '--grpc-max-subscribers: saker.api.max_subscribers: expected an integer from 1 to 1048576, got "0"' \
   --grpc-max-subscribers 0
 
 # -o overrides the file, a flag overrides -o.

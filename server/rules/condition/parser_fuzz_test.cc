@@ -1,10 +1,11 @@
-// Deterministic driver for parser_fuzz.cc: seeded mutations of realistic
-// conditions must never crash.
+// Deterministic driver for parser_fuzz.cc: the committed seed corpus and
+// seeded mutations of realistic conditions must never crash.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "server/rules/testing/corpus.h"
 #include "server/rules/testing/mutator.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
@@ -22,6 +23,12 @@ TEST(ParserFuzz, SeededMutationsDoNotCrash) {
       "join(',', proc.args) = 'a,b' and concat(proc.name, \"x\") glob '*x'",
       "not(evt.arg.flags contains O_CREAT) and evt.buffer bcontains cafebabe",
   };
+  std::vector<std::string> corpus = testing::ReadCorpus("server/rules/condition/fuzz_corpus");
+  ASSERT_GE(corpus.size(), 5u) << "the committed corpus is missing";
+  for (const std::string& s : corpus) {
+    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size()), 0);
+  }
+  seeds.insert(seeds.end(), corpus.begin(), corpus.end());
   testing::Mutator mut(0x5a4e3, {"(", ")", " and ", " or ", "not ", "not(", "\"", "'", "\\",
                                  "[", "]", "in", " exists", "val(", "tolower(", ",", "=",
                                  "my_list", "empty_list", " m "});

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/rules/reader/yaml_documents.h"
 
 namespace saker::rules {
 
@@ -219,7 +220,7 @@ bool Reader::Run(RulesFile* out) {
     return false;
   }
   try {
-    docs = YAML::LoadAll(std::string(raw_));
+    docs = LoadAllDocuments(std::string(raw_));
   } catch (const YAML::Exception& e) {
     error_.code = "LOAD_ERR_YAML_PARSE";
     error_.pos = Pos(e.mark);
