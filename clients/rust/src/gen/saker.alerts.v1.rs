@@ -111,8 +111,8 @@ pub struct SubscribeRequest {
     /// `alert`), in sequence order. A batch holds only alerts already waiting
     /// when it is sent (the server never delays an alert to fill one), so
     /// batches grow only while the subscriber is behind. The server caps a
-    /// batch at 1024 alerts and about 256 KiB. Gap notices still come alone and
-    /// in order.
+    /// batch at 128 alerts and about 64 KiB (what a stalled stream holds). Gap
+    /// notices still come alone and in order.
     #[prost(uint32, tag = "5")]
     pub max_batch: u32,
     /// Where to start; live alerts only when unset.

@@ -97,8 +97,8 @@ pub struct SubscribeRequest {
     /// event per message, in SubscribeResponse.event. More: events come in
     /// SubscribeResponse.batch messages of 1 to max_batch events (never in
     /// `event`), in sequence order, holding only events already waiting when
-    /// the message is sent. Capped at 1024 events and about 256 KiB. Gap notices
-    /// still come alone and in order.
+    /// the message is sent. Capped at 128 events and about 64 KiB (what a
+    /// stalled stream holds). Gap notices still come alone and in order.
     #[prost(uint32, tag = "4")]
     pub max_batch: u32,
     /// Where to start; live events only when unset.

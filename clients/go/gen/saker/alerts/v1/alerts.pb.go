@@ -567,8 +567,8 @@ type SubscribeRequest struct {
 	// `alert`), in sequence order. A batch holds only alerts already waiting
 	// when it is sent (the server never delays an alert to fill one), so
 	// batches grow only while the subscriber is behind. The server caps a
-	// batch at 1024 alerts and about 256 KiB. Gap notices still come alone and
-	// in order.
+	// batch at 128 alerts and about 64 KiB (what a stalled stream holds). Gap
+	// notices still come alone and in order.
 	MaxBatch      uint32 `protobuf:"varint,5,opt,name=max_batch,json=maxBatch,proto3" json:"max_batch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

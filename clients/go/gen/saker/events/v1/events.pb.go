@@ -478,8 +478,8 @@ type SubscribeRequest struct {
 	// event per message, in SubscribeResponse.event. More: events come in
 	// SubscribeResponse.batch messages of 1 to max_batch events (never in
 	// `event`), in sequence order, holding only events already waiting when
-	// the message is sent. Capped at 1024 events and about 256 KiB. Gap notices
-	// still come alone and in order.
+	// the message is sent. Capped at 128 events and about 64 KiB (what a
+	// stalled stream holds). Gap notices still come alone and in order.
 	MaxBatch      uint32 `protobuf:"varint,4,opt,name=max_batch,json=maxBatch,proto3" json:"max_batch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
